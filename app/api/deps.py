@@ -1,0 +1,255 @@
+"""Typed dependencies: the one module that reads request.app.state."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import Depends, Query, Request
+from geo.coords import CoordinateError, to_wgs84
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.api.schemas.common import CoordSysName
+from app.api.schemas.facilities import NearbyRequest
+from app.domain.filters import DEFAULT_STATUSES, FacilityFilter, OpenAt
+from app.domain.vocabulary import FacilityStatus, kinds, services
+from app.errors import BadRequest
+from app.services.finder import NearbySpec
+from app.settings import Settings
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _engine(request: Request) -> AsyncEngine:
+    engine: AsyncEngine = request.app.state.engine
+    return engine
+
+
+SettingsDep = Annotated[Settings, Depends(_settings)]
+EngineDep = Annotated[AsyncEngine, Depends(_engine)]
+
+
+def _codes(
+    parameter: str, values: list[str], allowed: dict[str, Any] | set[str]
+) -> tuple[str, ...]:
+    """Split comma-separated values and check each against a closed vocabulary."""
+    codes: list[str] = []
+    for value in values:
+        for code in value.split(","):
+            code = code.strip()
+            if not code:
+                continue
+            if code not in allowed:
+                names = sorted(allowed)
+                listed = ", ".join(names[:8]) + (
+                    f", … (all at /v1/{parameter}s)" if len(names) > 8 else ""
+                )
+                raise BadRequest(parameter, f"unknown code {code[:40]!r}; allowed: {listed}")
+            codes.append(code)
+    return tuple(dict.fromkeys(codes))
+
+
+def _open_at(settings: Settings, open_now: bool, open_at: str | None) -> OpenAt | None:
+    if open_now and open_at:
+        raise BadRequest("open_at", "give either open_now or open_at, not both")
+    zone = ZoneInfo(settings.timezone)
+    if open_at:
+        try:
+            moment = datetime.fromisoformat(open_at)
+        except ValueError as exc:
+            raise BadRequest(
+                "open_at", "must be an ISO 8601 date-time, e.g. 2026-11-23T09:30:00+08:00"
+            ) from exc
+        moment = moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
+    elif open_now:
+        moment = datetime.now(zone)
+    else:
+        return None
+    return OpenAt(weekday=moment.isoweekday(), at=moment.time().replace(tzinfo=None))
+
+
+def build_filter(
+    settings: Settings,
+    *,
+    kind: list[str],
+    service: list[str],
+    status: list[str],
+    puhui: bool | None,
+    has_vacancy: bool | None,
+    open_now: bool,
+    open_at: str | None,
+    age_years: int | None,
+    age_months: int | None,
+    city: str | None = None,
+) -> FacilityFilter:
+    statuses = _codes("status", status, {s.value for s in FacilityStatus})
+    return FacilityFilter(
+        kinds=_codes("kind", kind, kinds()),
+        services=_codes("service", service, services()),
+        puhui=puhui,
+        has_vacancy=has_vacancy,
+        open_at=_open_at(settings, open_now, open_at),
+        age_years=age_years,
+        age_months=age_months,
+        statuses=tuple(FacilityStatus(s) for s in statuses) or DEFAULT_STATUSES,
+        city_code=city,
+    )
+
+
+def check_limit(settings: Settings, limit: int | None) -> int:
+    if limit is None:
+        return settings.page_default_limit
+    if not 1 <= limit <= settings.page_max_limit:
+        raise BadRequest("limit", f"must be between 1 and {settings.page_max_limit}")
+    return limit
+
+
+def nearby_spec(settings: Settings, body: NearbyRequest) -> NearbySpec:
+    """Validate a nearby search (from the query string or a JSON body) into a spec."""
+    for name, value in (("lon", body.lon), ("lat", body.lat)):
+        if not math.isfinite(value):
+            raise BadRequest(name, "must be a finite number")
+    if abs(body.lat) > 90:
+        raise BadRequest("lat", "must be between -90 and 90 (are lon and lat swapped?)")
+    try:
+        lon, lat = to_wgs84(body.lon, body.lat, body.coordsys)
+    except CoordinateError as exc:
+        raise BadRequest(exc.parameter, str(exc)) from exc
+    radius = settings.nearby_default_radius_m if body.radius_m is None else body.radius_m
+    if not 1 <= radius <= settings.nearby_max_radius_m:
+        raise BadRequest("radius_m", f"must be between 1 and {settings.nearby_max_radius_m} metres")
+    flt = build_filter(
+        settings,
+        kind=body.kind,
+        service=body.service,
+        status=body.status,
+        puhui=body.puhui,
+        has_vacancy=body.has_vacancy,
+        open_now=body.open_now,
+        open_at=body.open_at,
+        age_years=body.age_years,
+        age_months=body.age_months,
+    )
+    return NearbySpec(
+        lon=lon,
+        lat=lat,
+        coordsys=body.coordsys,
+        radius_m=radius,
+        filter=flt,
+        limit=check_limit(settings, body.limit),
+        cursor=body.cursor,
+    )
+
+
+def _nearby_from_query(
+    settings: SettingsDep,
+    lon: Annotated[
+        float, Query(ge=-180, le=180, allow_inf_nan=False, description="Longitude, degrees.")
+    ],
+    lat: Annotated[
+        float, Query(ge=-90, le=90, allow_inf_nan=False, description="Latitude, degrees.")
+    ],
+    coordsys: Annotated[
+        CoordSysName, Query(description="Coordinate system of lon/lat and of the answer.")
+    ] = "wgs84",
+    radius_m: Annotated[int | None, Query(ge=1, description="Search radius in metres.")] = None,
+    kind: Annotated[list[str], Query(description="Kind codes; repeat or comma-separate.")] = [],  # noqa: B006
+    service: Annotated[list[str], Query(description="Service codes, all required.")] = [],  # noqa: B006
+    status: Annotated[list[str], Query(description="Statuses; default all but closed.")] = [],  # noqa: B006
+    puhui: Annotated[
+        bool | None, Query(description="Only 普惠 (true) or non-普惠 (false).")
+    ] = None,
+    has_vacancy: Annotated[
+        bool | None, Query(description="Only facilities with a vacancy.")
+    ] = None,
+    open_now: Annotated[bool, Query(description="Only facilities open now (local time).")] = False,
+    open_at: Annotated[
+        str | None, Query(description="Only facilities open at this ISO date-time.")
+    ] = None,
+    age_years: Annotated[
+        int | None, Query(ge=0, le=130, description="An elder's age served.")
+    ] = None,
+    age_months: Annotated[
+        int | None, Query(ge=0, le=72, description="A child's age in months served.")
+    ] = None,
+    limit: Annotated[int | None, Query(ge=1, description="Results per page.")] = None,
+    cursor: Annotated[str | None, Query(max_length=512, description="From next_cursor.")] = None,
+) -> NearbySpec:
+    body = NearbyRequest.model_construct(
+        lon=lon,
+        lat=lat,
+        coordsys=coordsys,
+        radius_m=radius_m,
+        kind=kind,
+        service=service,
+        status=status,
+        puhui=puhui,
+        has_vacancy=has_vacancy,
+        open_now=open_now,
+        open_at=open_at,
+        age_years=age_years,
+        age_months=age_months,
+        limit=limit,
+        cursor=cursor,
+    )
+    return nearby_spec(settings, body)
+
+
+NearbyQueryDep = Annotated[NearbySpec, Depends(_nearby_from_query)]
+
+
+def _filter_from_query(
+    settings: SettingsDep,
+    kind: Annotated[list[str], Query(description="Kind codes; repeat or comma-separate.")] = [],  # noqa: B006
+    service: Annotated[list[str], Query(description="Service codes, all required.")] = [],  # noqa: B006
+    status: Annotated[list[str], Query(description="Statuses; default all but closed.")] = [],  # noqa: B006
+    puhui: Annotated[
+        bool | None, Query(description="Only 普惠 (true) or non-普惠 (false).")
+    ] = None,
+    has_vacancy: Annotated[
+        bool | None, Query(description="Only facilities with a vacancy.")
+    ] = None,
+    open_now: Annotated[bool, Query(description="Only facilities open now (local time).")] = False,
+    open_at: Annotated[
+        str | None, Query(description="Only facilities open at this ISO date-time.")
+    ] = None,
+    age_years: Annotated[int | None, Query(ge=0, le=130)] = None,
+    age_months: Annotated[int | None, Query(ge=0, le=72)] = None,
+    city: Annotated[
+        str | None, Query(max_length=12, pattern=r"^\d{6}$", description="City code.")
+    ] = None,
+) -> FacilityFilter:
+    return build_filter(
+        settings,
+        kind=kind,
+        service=service,
+        status=status,
+        puhui=puhui,
+        has_vacancy=has_vacancy,
+        open_now=open_now,
+        open_at=open_at,
+        age_years=age_years,
+        age_months=age_months,
+        city=city,
+    )
+
+
+FilterDep = Annotated[FacilityFilter, Depends(_filter_from_query)]
+
+
+def _limit(
+    settings: SettingsDep,
+    limit: Annotated[int | None, Query(ge=1, description="Results per page.")] = None,
+) -> int:
+    return check_limit(settings, limit)
+
+
+LimitDep = Annotated[int, Depends(_limit)]
+CoordSysDep = Annotated[
+    CoordSysName, Query(description="Coordinate system of coordinates in the answer.")
+]

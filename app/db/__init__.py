@@ -1,0 +1,1 @@
+"""Persistence: tables, sessions, the spatial SQL helpers and query functions."""

@@ -1,0 +1,173 @@
+"""Tables. One CRS at rest: WGS-84 (SRID 4326); money in integer fen."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from geoalchemy2 import Geography, Geometry
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    Time,
+    func,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Region(Base):
+    """An administrative unit: 市, 县/区, 街道/乡镇 or 社区/村, with its 2020 census figures."""
+
+    __tablename__ = "region"
+    __table_args__ = (
+        CheckConstraint("level IN ('city','county','township','community')", name="region_level"),
+        CheckConstraint(
+            "urban_rural IS NULL OR urban_rural IN ('urban','rural')", name="region_ur"
+        ),
+        Index("region_boundary_gix", "boundary", postgresql_using="gist"),
+        Index("region_parent_ix", "parent_code"),
+    )
+
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    level: Mapped[str] = mapped_column(String(10))
+    unit_type: Mapped[str | None] = mapped_column(Text, comment="街道, 镇, 乡, 区, 县 …")
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"))
+    city_code: Mapped[str] = mapped_column(String(12))
+    boundary = mapped_column(
+        Geometry("MULTIPOLYGON", srid=4326, spatial_index=False), nullable=True
+    )
+    boundary_source: Mapped[str | None] = mapped_column(Text)
+    seat = mapped_column(Geography("POINT", srid=4326, spatial_index=False), nullable=True)
+    urban_rural: Mapped[str | None] = mapped_column(String(5))
+    pop_total: Mapped[int | None] = mapped_column(Integer)
+    pop_60p: Mapped[int | None] = mapped_column(Integer)
+    pop_65p: Mapped[int | None] = mapped_column(Integer)
+    pop_0_3: Mapped[int | None] = mapped_column(Integer)
+    pop_source: Mapped[str | None] = mapped_column(Text)
+
+
+class Facility(Base):
+    """A care site. `public_id` is the stable identifier callers see; `id` never leaves."""
+
+    __tablename__ = "facility"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('open','suspended','planned','under_construction','closed')",
+            name="facility_status",
+        ),
+        CheckConstraint("cardinality(kinds) >= 1", name="facility_has_kind"),
+        CheckConstraint(
+            "nursing_beds IS NULL OR beds IS NULL OR nursing_beds <= beds",
+            name="facility_nursing_beds",
+        ),
+        CheckConstraint(
+            "child_min_age_months IS NULL OR child_max_age_months IS NULL "
+            "OR child_min_age_months <= child_max_age_months",
+            name="facility_child_age",
+        ),
+        Index("facility_location_gix", "location", postgresql_using="gist"),
+        Index("facility_kinds_gin", "kinds", postgresql_using="gin"),
+        Index("facility_services_gin", "services", postgresql_using="gin"),
+        Index("facility_search_gin", "search_tokens", postgresql_using="gin"),
+        Index("facility_township_ix", "township_code"),
+        Index("facility_county_ix", "county_code"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    kinds: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    services: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    operator_name: Mapped[str | None] = mapped_column(Text)
+    ownership: Mapped[str | None] = mapped_column(Text)
+    address: Mapped[str | None] = mapped_column(Text)
+    location = mapped_column(Geography("POINT", srid=4326, spatial_index=False), nullable=False)
+    city_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
+    county_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"))
+    township_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"))
+    community_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"))
+    phone: Mapped[str | None] = mapped_column(Text)
+    opening_hours_text: Mapped[str | None] = mapped_column(Text)
+    open_24h: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    beds: Mapped[int | None] = mapped_column(Integer)
+    nursing_beds: Mapped[int | None] = mapped_column(Integer, comment="护理型床位")
+    childcare_places: Mapped[int | None] = mapped_column(Integer, comment="托位")
+    meals_per_day: Mapped[int | None] = mapped_column(Integer)
+    vacant_beds: Mapped[int | None] = mapped_column(Integer)
+    vacant_childcare_places: Mapped[int | None] = mapped_column(Integer)
+    vacancy_reported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    puhui: Mapped[bool] = mapped_column(Boolean, server_default="false", comment="普惠")
+    puhui_source: Mapped[str | None] = mapped_column(Text)
+    puhui_certified_on: Mapped[date | None] = mapped_column(Date)
+    elder_min_age_years: Mapped[int | None] = mapped_column(SmallInteger)
+    child_min_age_months: Mapped[int | None] = mapped_column(SmallInteger)
+    child_max_age_months: Mapped[int | None] = mapped_column(SmallInteger)
+    accessibility: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    grade_scale: Mapped[str | None] = mapped_column(Text, comment="star (达州) or level (资阳)")
+    grade_value: Mapped[int | None] = mapped_column(SmallInteger)
+    status: Mapped[str] = mapped_column(String(20), server_default="open")
+    data_source: Mapped[str] = mapped_column(Text)
+    is_sample: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    last_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    search_tokens = mapped_column(TSVECTOR, nullable=False)
+    extra: Mapped[dict[str, object]] = mapped_column(JSONB, server_default="{}")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    prices: Mapped[list[FacilityPrice]] = relationship(back_populates="facility")
+    hours: Mapped[list[FacilityHours]] = relationship(back_populates="facility")
+
+
+class FacilityPrice(Base):
+    """A listed price: integer fen for one unit (per month, day, meal …)."""
+
+    __tablename__ = "facility_price"
+    __table_args__ = (
+        CheckConstraint("amount_fen >= 0", name="price_nonnegative"),
+        CheckConstraint("unit IN ('month','day','meal','hour','once')", name="price_unit"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    facility_id: Mapped[int] = mapped_column(
+        ForeignKey("facility.id", ondelete="CASCADE"), index=True
+    )
+    item: Mapped[str] = mapped_column(Text, comment="e.g. 床位费（护理型）, 午餐, 全日托")
+    amount_fen: Mapped[int] = mapped_column(Integer)
+    unit: Mapped[str] = mapped_column(String(8))
+    puhui: Mapped[bool] = mapped_column(Boolean, server_default="false")
+
+    facility: Mapped[Facility] = relationship(back_populates="prices")
+
+
+class FacilityHours(Base):
+    """Weekly opening hours in local time; weekday 1 = Monday … 7 = Sunday (ISO)."""
+
+    __tablename__ = "facility_hours"
+    __table_args__ = (
+        CheckConstraint("weekday BETWEEN 1 AND 7", name="hours_weekday"),
+        CheckConstraint("opens < closes", name="hours_order"),
+        Index("facility_hours_day_ix", "facility_id", "weekday"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id", ondelete="CASCADE"))
+    weekday: Mapped[int] = mapped_column(SmallInteger)
+    opens = mapped_column(Time, nullable=False)
+    closes = mapped_column(Time, nullable=False)
+
+    facility: Mapped[Facility] = relationship(back_populates="hours")

@@ -1,0 +1,1 @@
+"""Query functions: (connection, typed arguments) -> typed rows. They never commit."""

@@ -1,0 +1,61 @@
+"""The only module that writes ST_* SQL: small typed helpers that queries compose.
+
+Units: geography distances are metres on the WGS-84 spheroid; points are
+(lon, lat) in SRID 4326. Boundaries are geometry(MultiPolygon, 4326).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from geoalchemy2 import Geography, Geometry
+from sqlalchemy import ColumnElement, cast, func, literal_column
+from sqlalchemy.sql.elements import BindParameter
+
+WGS84 = 4326
+
+
+def point(
+    lon: BindParameter[float] | float, lat: BindParameter[float] | float
+) -> ColumnElement[Any]:
+    """A geography point from bound longitude and latitude (degrees, WGS-84)."""
+    return cast(func.ST_SetSRID(func.ST_MakePoint(lon, lat), WGS84), Geography(srid=WGS84))
+
+
+def within_m(location: Any, origin: Any, radius_m: Any) -> ColumnElement[bool]:
+    """True when `location` lies within `radius_m` metres of `origin` (uses the GiST index)."""
+    return func.ST_DWithin(location, origin, radius_m)
+
+
+def distance_m(location: Any, origin: Any) -> ColumnElement[float]:
+    """Spheroidal distance in metres between two geography values."""
+    return func.ST_Distance(location, origin)
+
+
+def lon_of(location: Any) -> ColumnElement[float]:
+    return func.ST_X(cast(location, Geometry))
+
+
+def lat_of(location: Any) -> ColumnElement[float]:
+    return func.ST_Y(cast(location, Geometry))
+
+
+def covers(boundary: Any, location: Any) -> ColumnElement[bool]:
+    """True when the boundary (geometry) covers the point (geography), edges included."""
+    return func.ST_Covers(boundary, cast(location, Geometry))
+
+
+def as_geojson(geom: Any, decimals: int = 6) -> ColumnElement[str]:
+    """GeoJSON text of a geometry, with `decimals` digits (6 ≈ 0.1 m)."""
+    return func.ST_AsGeoJSON(geom, decimals)
+
+
+def area_km2(boundary: Any) -> ColumnElement[Any]:
+    """Spheroidal area in square kilometres."""
+    return func.ST_Area(cast(boundary, Geography)) / literal_column("1e6")
+
+
+def bbox_envelope(
+    min_lon: float, min_lat: float, max_lon: float, max_lat: float
+) -> ColumnElement[Any]:
+    return func.ST_MakeEnvelope(min_lon, min_lat, max_lon, max_lat, WGS84)

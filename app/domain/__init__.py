@@ -1,0 +1,1 @@
+"""Pure rules and vocabularies: no database, no HTTP."""

@@ -1,0 +1,41 @@
+"""Chinese text search without a Chinese parser: character unigrams and bigrams.
+
+PostgreSQL's `simple` configuration keeps each space-separated token, so a
+document becomes the unigrams and bigrams of its Han runs (plus lower-cased
+Latin/digit words), and a query matches when all of its bigrams are present.
+pg_trgm cannot serve two-character queries such as 助餐; bigrams can.
+"""
+
+from __future__ import annotations
+
+import re
+
+_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[A-Za-z0-9]+")
+
+
+def _runs(text: str) -> list[str]:
+    return [m.group(0).lower() for m in _RUN.finditer(text)]
+
+
+def document_tokens(*texts: str) -> str:
+    """Space-separated tokens to index: every unigram and bigram of each Han run."""
+    tokens: list[str] = []
+    for text in texts:
+        for run in _runs(text):
+            if run.isascii():
+                tokens.append(run)
+                continue
+            tokens.extend(run)
+            tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return " ".join(dict.fromkeys(tokens))
+
+
+def query_terms(query: str) -> list[str]:
+    """Terms that must all be present: bigrams of each Han run (the character if alone)."""
+    terms: list[str] = []
+    for run in _runs(query):
+        if run.isascii() or len(run) == 1:
+            terms.append(run)
+        else:
+            terms.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return list(dict.fromkeys(terms))

@@ -1,0 +1,235 @@
+"""The one error layer: every failure leaves as application/problem+json (RFC 9457).
+
+Exception tree::
+
+    ServiceError                 500  internal (last resort, carries a log id)
+    ├── BadRequest               400  invalid input, names the parameter
+    │   └── InvalidCursor        400  malformed or forged pagination cursor
+    ├── NotFound                 404  no such resource
+    ├── Conflict                 409  write conflicts with stored state
+    └── Unavailable              503  the database cannot answer now
+
+Validation errors from FastAPI and Starlette's own 404/405 are rendered in the
+same shape by the handlers registered in `install_error_handlers`.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+from sqlalchemy.exc import DBAPIError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+TYPE_BASE = "https://github.com/yilao-yixiao/errors/"
+
+log = logging.getLogger("app.errors")
+
+
+class InvalidParam(BaseModel):
+    """One offending input: where it is and why it was refused."""
+
+    name: str = Field(description="Parameter or body field, dotted for nested fields.")
+    reason: str = Field(description="Why the value was refused, with the allowed values.")
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, the body of every error response."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    invalid_params: list[InvalidParam] = Field(default_factory=list)
+    log_id: str | None = None
+
+
+class ServiceError(Exception):
+    """Base of our errors; subclasses set status, type and title."""
+
+    status = 500
+    type = "internal"
+    title = "Internal error"
+
+    def __init__(self, detail: str, *, params: Sequence[InvalidParam] = ()) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.params = list(params)
+
+
+class BadRequest(ServiceError):
+    status = 400
+    type = "bad-request"
+    title = "Invalid request"
+
+    def __init__(self, parameter: str, reason: str) -> None:
+        super().__init__(
+            f"{parameter}: {reason}", params=[InvalidParam(name=parameter, reason=reason)]
+        )
+
+
+class InvalidCursor(BadRequest):
+    type = "invalid-cursor"
+    title = "Invalid pagination cursor"
+
+    def __init__(self, reason: str = "not a cursor this service issued") -> None:
+        super().__init__("cursor", reason)
+
+
+class NotFound(ServiceError):
+    status = 404
+    type = "not-found"
+    title = "Not found"
+
+
+class Conflict(ServiceError):
+    status = 409
+    type = "conflict"
+    title = "Conflict"
+
+
+class Unavailable(ServiceError):
+    status = 503
+    type = "unavailable"
+    title = "Service unavailable"
+
+
+def problem_response(
+    status: int,
+    type_: str,
+    title: str,
+    detail: str,
+    *,
+    params: Sequence[InvalidParam] = (),
+    instance: str | None = None,
+    log_id: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    body = Problem(
+        type=TYPE_BASE + type_,
+        title=title,
+        status=status,
+        detail=detail,
+        instance=instance,
+        invalid_params=list(params),
+        log_id=log_id,
+    )
+    return Response(
+        orjson.dumps(body.model_dump(exclude_none=True)),
+        status_code=status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=headers,
+    )
+
+
+def _safe(value: Any) -> str:
+    """A short, printable echo of a refused value (never the whole of a huge input)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    text = repr(value).replace("\x00", "\\x00")
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _validation_params(exc: RequestValidationError) -> list[InvalidParam]:
+    params: list[InvalidParam] = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("query", "body", "path", "header")]
+        name = ".".join(loc) or "body"
+        msg = str(err.get("msg", "invalid"))
+        if err.get("type") == "extra_forbidden":
+            msg = "unknown field"
+        elif "input" in err and err.get("type") != "missing":
+            msg = f"{msg} (got {_safe(err['input'])})"
+        params.append(InvalidParam(name=name, reason=msg))
+    return params
+
+
+async def _on_service_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ServiceError)
+    headers = {"Retry-After": "5"} if isinstance(exc, Unavailable) else None
+    return problem_response(
+        exc.status,
+        exc.type,
+        exc.title,
+        exc.detail,
+        params=exc.params,
+        instance=request.url.path,
+        headers=headers,
+    )
+
+
+async def _on_validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    params = _validation_params(exc)
+    detail = "; ".join(f"{p.name}: {p.reason}" for p in params)
+    return problem_response(
+        400, "bad-request", "Invalid request", detail, params=params, instance=request.url.path
+    )
+
+
+async def _on_http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    titles = {404: ("not-found", "Not found"), 405: ("method-not-allowed", "Method not allowed")}
+    type_, title = titles.get(exc.status_code, ("http-error", "HTTP error"))
+    headers = dict(exc.headers) if exc.headers else None
+    return problem_response(
+        exc.status_code, type_, title, str(exc.detail), instance=request.url.path, headers=headers
+    )
+
+
+async def _on_database_error(request: Request, exc: Exception) -> Response:
+    log_id = uuid.uuid4().hex[:12]
+    log.warning("database unavailable (log id %s): %s", log_id, type(exc).__name__)
+    return problem_response(
+        503,
+        "unavailable",
+        "Service unavailable",
+        "The database cannot answer right now; try again shortly.",
+        instance=request.url.path,
+        log_id=log_id,
+        headers={"Retry-After": "5"},
+    )
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> Response:
+    log_id = uuid.uuid4().hex[:12]
+    log.exception("unhandled error (log id %s)", log_id)
+    return problem_response(
+        500,
+        "internal",
+        "Internal error",
+        "An unexpected error occurred.",
+        instance=request.url.path,
+        log_id=log_id,
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Render every error the app can raise as problem+json."""
+    app.add_exception_handler(ServiceError, _on_service_error)
+    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(OperationalError, _on_database_error)
+    app.add_exception_handler(DBAPIError, _on_database_error)
+    app.add_exception_handler(OSError, _on_database_error)
+    app.add_exception_handler(Exception, _on_unexpected)
+
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}, "description": desc}
+    for code, desc in (
+        (400, "Invalid input; `invalid_params` names each parameter and the allowed values."),
+        (404, "No such resource."),
+        (503, "The database is unavailable; retry after the Retry-After seconds."),
+    )
+}

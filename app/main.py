@@ -1,0 +1,75 @@
+"""Composition root: create_app(settings) and its lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from urllib.parse import parse_qsl
+
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.api.routes import facilities, health, regions, vocabulary
+from app.db.session import create_engine
+from app.errors import InvalidParam, install_error_handlers, problem_response
+from app.settings import Settings
+
+DESCRIPTION = """
+Where to find elderly care (养老) and care for children under three (托育) under
+China's 一老一小 policy. Coordinates: WGS-84 at rest; `coordsys` = wgs84 | gcj02 | bd09
+on input and output. Money: integer fen. Errors: application/problem+json.
+Sample data: facilities whose names end in （示例） are synthetic examples.
+"""
+
+
+class RejectNulInQuery:
+    """Refuse NUL characters in the query string before any route sees them."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and b"%00" in scope.get("query_string", b""):
+            pairs = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+            names = sorted({k for k, v in pairs if "\x00" in k or "\x00" in v}) or ["query"]
+            response = problem_response(
+                400,
+                "bad-request",
+                "Invalid request",
+                f"{names[0]}: must not contain NUL characters",
+                params=[
+                    InvalidParam(
+                        name=n.replace("\x00", ""), reason="must not contain NUL characters"
+                    )
+                    for n in names
+                ],
+                instance=scope.get("path"),
+            )
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.engine = create_engine(settings)
+        try:
+            yield
+        finally:
+            await app.state.engine.dispose()
+
+    app = FastAPI(
+        title="一老一小 service finder",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    for module in (facilities, regions, vocabulary, health):
+        app.include_router(module.router)
+    app.add_middleware(RejectNulInQuery)
+    return app

@@ -1,0 +1,113 @@
+"""Rows to response dicts, with coordinates in the caller's coordinate system."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from geo.coords import from_wgs84
+
+from app.domain.vocabulary import kinds, ownerships
+
+
+def lon_lat(lon: float, lat: float, coordsys: str) -> dict[str, Any]:
+    x, y = from_wgs84(lon, lat, coordsys)
+    return {"lon": round(x, 7), "lat": round(y, 7), "coordsys": coordsys}
+
+
+def _iso(value: datetime | date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _hhmm(value: time) -> str:
+    return value.strftime("%H:%M")
+
+
+def facility_summary(row: Any, coordsys: str) -> dict[str, Any]:
+    vocab = kinds()
+    return {
+        "id": row.public_id,
+        "name": row.name,
+        "kinds": row.kinds,
+        "kind_names": [vocab[k].name_zh if k in vocab else k for k in row.kinds],
+        "services": row.services,
+        "address": row.address,
+        "phone": row.phone,
+        "status": row.status,
+        "puhui": row.puhui,
+        "beds": row.beds,
+        "childcare_places": row.childcare_places,
+        "vacancy": {
+            "beds": row.vacant_beds,
+            "childcare_places": row.vacant_childcare_places,
+            "reported_at": _iso(row.vacancy_reported_at),
+        },
+        "township_code": row.township_code,
+        "is_sample": row.is_sample,
+        "location": lon_lat(row.lon, row.lat, coordsys),
+    }
+
+
+def facility_detail(row: Any, prices: list[Any], hours: list[Any], coordsys: str) -> dict[str, Any]:
+    out = facility_summary(row, coordsys)
+    owner = ownerships().get(row.ownership or "")
+    out.update(
+        operator_name=row.operator_name,
+        ownership=row.ownership,
+        ownership_name=owner.name_zh if owner else None,
+        city_code=row.city_code,
+        county_code=row.county_code,
+        county_name=row.county_name,
+        township_name=row.township_name,
+        community_code=row.community_code,
+        community_name=row.community_name,
+        urban_rural=row.urban_rural,
+        opening_hours_text=row.opening_hours_text,
+        open_24h=row.open_24h,
+        opening_hours=[
+            {
+                "weekday": h.weekday,
+                "opens": _hhmm(h.opens),
+                "closes": "24:00"
+                if h.closes == time(0) or str(h.closes).startswith("24")
+                else _hhmm(h.closes),
+            }
+            for h in hours
+        ],
+        nursing_beds=row.nursing_beds,
+        meals_per_day=row.meals_per_day,
+        puhui_source=row.puhui_source,
+        puhui_certified_on=_iso(row.puhui_certified_on),
+        prices=[
+            {"item": p.item, "amount_fen": p.amount_fen, "unit": p.unit, "puhui": p.puhui}
+            for p in prices
+        ],
+        elder_min_age_years=row.elder_min_age_years,
+        child_min_age_months=row.child_min_age_months,
+        child_max_age_months=row.child_max_age_months,
+        accessibility=row.accessibility,
+        grade_scale=row.grade_scale,
+        grade_value=row.grade_value,
+        data_source=row.data_source,
+        last_verified_at=_iso(row.last_verified_at),
+    )
+    return out
+
+
+def region_summary(row: Any) -> dict[str, Any]:
+    return {
+        "code": row.code,
+        "name": row.name,
+        "level": row.level,
+        "unit_type": row.unit_type,
+        "parent_code": row.parent_code,
+        "city_code": row.city_code,
+        "urban_rural": row.urban_rural,
+        "pop_total": row.pop_total,
+        "pop_60p": row.pop_60p,
+        "pop_65p": row.pop_65p,
+        "pop_0_3": row.pop_0_3,
+        "pop_source": row.pop_source,
+        "boundary_source": row.boundary_source,
+        "seat": None if row.seat_lon is None else lon_lat(row.seat_lon, row.seat_lat, "wgs84"),
+    }

@@ -1,0 +1,63 @@
+"""Service settings: one pydantic-settings class, read from the environment (prefix YLYX_)."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:54329/yilao"
+
+
+class Settings(BaseSettings):
+    """Every number a deployment may set differently; defaults suit the sample city."""
+
+    model_config = SettingsConfigDict(env_prefix="YLYX_", extra="forbid", frozen=True)
+
+    database_url: str = Field(
+        DEFAULT_DATABASE_URL,
+        validation_alias="DATABASE_URL",
+        description="SQLAlchemy URL of the PostGIS database (asyncpg driver).",
+    )
+    db_pool_size: int = Field(10, ge=1, le=200, description="Connections kept in the pool.")
+    db_statement_timeout_ms: int = Field(
+        5000, ge=100, description="Server-side statement timeout for API queries."
+    )
+    nearby_default_radius_m: int = Field(
+        3000, ge=1, description="Radius of a nearby search when the caller gives none."
+    )
+    nearby_max_radius_m: int = Field(
+        50000, ge=1, description="Largest radius a nearby search accepts."
+    )
+    page_default_limit: int = Field(20, ge=1, description="Results per page by default.")
+    page_max_limit: int = Field(100, ge=1, description="Largest page a caller may ask for.")
+    search_max_query_chars: int = Field(50, ge=2, description="Longest text-search query accepted.")
+    timezone: str = Field(
+        "Asia/Shanghai", description="Local time zone for opening hours (open now)."
+    )
+    cursor_secret: str = Field(
+        "change-me-in-production",
+        description="Key that signs pagination cursors so clients cannot forge them.",
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        if value.startswith("postgresql://") or value.startswith("postgres://"):
+            return "postgresql+asyncpg://" + value.split("://", 1)[1]
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @property
+    def sync_database_url(self) -> str:
+        """The same database for synchronous tools (alembic, seed loader): psycopg 3."""
+        return self.database_url.replace("+asyncpg", "+psycopg", 1)

@@ -1,0 +1,93 @@
+"""A real PostGIS per test: each test gets a database cloned from a template that was
+migrated (alembic upgrade head) and loaded with the sample cities once per run.
+
+The cluster comes from TEST_PG_HOST / TEST_PG_PORT, which `make test` sets after
+starting a throwaway cluster of its own (.ci/test).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+import pytest
+from alembic import command
+from alembic.config import Config
+from fastapi.testclient import TestClient
+
+from app.main import create_app
+from app.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATE = "ylyx_template"
+
+
+def _admin_dsn(database: str = "postgres") -> str:
+    host = os.environ.get("TEST_PG_HOST")
+    port = os.environ.get("TEST_PG_PORT")
+    if not host or not port:
+        pytest.exit("TEST_PG_HOST/TEST_PG_PORT are not set: run the suite with `make test`", 2)
+    return f"postgresql://postgres@{host}:{port}/{database}"
+
+
+def _url(database: str, driver: str = "psycopg") -> str:
+    return _admin_dsn(database).replace("postgresql://", f"postgresql+{driver}://", 1)
+
+
+def _create_template() -> None:
+    from seed.loader import load_sample_cities
+
+    with psycopg.connect(_admin_dsn(), autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(TEMPLATE)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(TEMPLATE)))
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    config.attributes["url"] = _url(TEMPLATE)
+    command.upgrade(config, "head")
+    load_sample_cities(_url(TEMPLATE))
+    with psycopg.connect(_admin_dsn(TEMPLATE), autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+
+
+@pytest.fixture(scope="session")
+def template_db() -> str:
+    _create_template()
+    return TEMPLATE
+
+
+@pytest.fixture
+def db_name(template_db: str) -> Iterator[str]:
+    """A fresh database cloned from the seeded template, dropped afterwards."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(_admin_dsn(), autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(name), sql.Identifier(template_db)
+            )
+        )
+    try:
+        yield name
+    finally:
+        with psycopg.connect(_admin_dsn(), autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def db_dsn(db_name: str) -> str:
+    """libpq DSN of this test's database (for direct SQL in tests)."""
+    return _admin_dsn(db_name)
+
+
+@pytest.fixture
+def settings(db_name: str) -> Settings:
+    return Settings(database_url=_url(db_name, "asyncpg"), cursor_secret="test-secret")
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings), raise_server_exceptions=False) as test_client:
+        yield test_client
