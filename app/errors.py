@@ -187,7 +187,22 @@ async def _on_http_error(request: Request, exc: Exception) -> Response:
     )
 
 
+_TRANSIENT_SQLSTATES = ("08", "57", "53")  # connection, operator intervention/timeout, resources
+
+
+def _is_transient(exc: Exception) -> bool:
+    """Whether a database error means 'cannot answer now' rather than a bug in our SQL."""
+    if isinstance(exc, OSError | OperationalError):
+        return True
+    orig = getattr(exc, "orig", None)
+    sqlstate = str(getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None) or "")
+    name = type(orig).__name__ if orig is not None else ""
+    return sqlstate.startswith(_TRANSIENT_SQLSTATES) or "Connection" in name or "Cancel" in name
+
+
 async def _on_database_error(request: Request, exc: Exception) -> Response:
+    if not _is_transient(exc):
+        return await _on_unexpected(request, exc)
     log_id = uuid.uuid4().hex[:12]
     log.warning("database unavailable (log id %s): %s", log_id, type(exc).__name__)
     return problem_response(

@@ -13,11 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
-from psycopg import sql
 import pytest
 from alembic import command
 from alembic.config import Config
 from fastapi.testclient import TestClient
+from psycopg import sql
 
 from app.main import create_app
 from app.settings import Settings
@@ -42,7 +42,9 @@ def _create_template() -> None:
     from seed.loader import load_sample_cities
 
     with psycopg.connect(_admin_dsn(), autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(TEMPLATE)))
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(TEMPLATE))
+        )
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(TEMPLATE)))
     config = Config(str(ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(ROOT / "migrations"))
@@ -73,7 +75,9 @@ def db_name(template_db: str) -> Iterator[str]:
         yield name
     finally:
         with psycopg.connect(_admin_dsn(), autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Query, Request
-from geo.coords import CoordinateError, to_wgs84
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.api.schemas.common import CoordSysName
@@ -18,6 +17,7 @@ from app.domain.vocabulary import FacilityStatus, kinds, services
 from app.errors import BadRequest
 from app.services.finder import NearbySpec
 from app.settings import Settings
+from geo.coords import CoordinateError, to_wgs84
 
 
 def _settings(request: Request) -> Settings:

@@ -33,16 +33,16 @@ def distance_m(location: Any, origin: Any) -> ColumnElement[float]:
 
 
 def lon_of(location: Any) -> ColumnElement[float]:
-    return func.ST_X(cast(location, Geometry))
+    return func.ST_X(cast(location, Geometry(srid=WGS84)))
 
 
 def lat_of(location: Any) -> ColumnElement[float]:
-    return func.ST_Y(cast(location, Geometry))
+    return func.ST_Y(cast(location, Geometry(srid=WGS84)))
 
 
 def covers(boundary: Any, location: Any) -> ColumnElement[bool]:
     """True when the boundary (geometry) covers the point (geography), edges included."""
-    return func.ST_Covers(boundary, cast(location, Geometry))
+    return func.ST_Covers(boundary, cast(location, Geometry(srid=WGS84)))
 
 
 def as_geojson(geom: Any, decimals: int = 6) -> ColumnElement[str]:

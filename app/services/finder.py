@@ -6,7 +6,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from geo.coords import from_wgs84
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.db.queries import facilities as fq
@@ -16,6 +15,7 @@ from app.domain.filters import FacilityFilter
 from app.domain.search_text import query_terms
 from app.errors import BadRequest, InvalidCursor, NotFound
 from app.services import render
+from geo.coords import from_wgs84
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
-from geo.coords import from_wgs84
-
 from app.domain.vocabulary import kinds, ownerships
+from geo.coords import from_wgs84
 
 
 def lon_lat(lon: float, lat: float, coordsys: str) -> dict[str, Any]:
@@ -19,8 +18,10 @@ def _iso(value: datetime | date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _hhmm(value: time) -> str:
-    return value.strftime("%H:%M")
+def _hhmm(seconds: float) -> str:
+    """Seconds after local midnight as HH:MM; 86400 is 24:00 (closing at midnight)."""
+    minutes = int(seconds) // 60
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def facility_summary(row: Any, coordsys: str) -> dict[str, Any]:
@@ -65,13 +66,7 @@ def facility_detail(row: Any, prices: list[Any], hours: list[Any], coordsys: str
         opening_hours_text=row.opening_hours_text,
         open_24h=row.open_24h,
         opening_hours=[
-            {
-                "weekday": h.weekday,
-                "opens": _hhmm(h.opens),
-                "closes": "24:00"
-                if h.closes == time(0) or str(h.closes).startswith("24")
-                else _hhmm(h.closes),
-            }
+            {"weekday": h.weekday, "opens": _hhmm(h.opens_s), "closes": _hhmm(h.closes_s)}
             for h in hours
         ],
         nursing_beds=row.nursing_beds,

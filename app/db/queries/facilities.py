@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Select,
+    Text,
     and_,
     bindparam,
     exists,
@@ -19,7 +20,7 @@ from sqlalchemy import (
     select,
     tuple_,
 )
-from sqlalchemy.dialects.postgresql import array
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.db import spatial
@@ -61,9 +62,11 @@ def _filter_clauses(flt: FacilityFilter) -> list[ColumnElement[bool]]:
     if flt.statuses:
         clauses.append(F.status.in_([str(s) for s in flt.statuses]))
     if flt.kinds:
-        clauses.append(F.kinds.overlap(array(list(flt.kinds))))
+        clauses.append(F.kinds.overlap(bindparam("kinds", list(flt.kinds), type_=ARRAY(Text))))
     if flt.services:
-        clauses.append(F.services.contains(array(list(flt.services))))
+        clauses.append(
+            F.services.contains(bindparam("services", list(flt.services), type_=ARRAY(Text)))
+        )
     if flt.puhui is not None:
         clauses.append(F.puhui.is_(flt.puhui))
     if flt.has_vacancy is not None:
@@ -92,16 +95,15 @@ def _filter_clauses(flt: FacilityFilter) -> list[ColumnElement[bool]]:
     return clauses
 
 
-async def facilities_near(
-    conn: AsyncConnection,
+def nearby_select(
     lon: float,
     lat: float,
     radius_m: float,
     flt: FacilityFilter,
     limit: int,
     after: tuple[float, str] | None = None,
-) -> NearbyPage:
-    """Facilities within `radius_m` of (lon, lat), nearest first, with the exact total.
+) -> Select[Any]:
+    """Facilities within `radius_m` of (lon, lat), nearest first, each row with the total.
 
     Ordered by spheroidal distance then public id (a total order for keyset paging);
     the radius test uses the GiST index on `location`.
@@ -116,27 +118,42 @@ async def facilities_near(
     page_where = list(where)
     if after is not None:
         page_where.append(tuple_(dist, F.public_id) > tuple_(literal(after[0]), literal(after[1])))
-    stmt = (
+    return (
         select(*SUMMARY_COLUMNS, dist.label("distance_m"), total.label("total"))
         .where(*page_where)
         .order_by(dist, F.public_id)
         .limit(limit)
     )
+
+
+async def facilities_near(
+    conn: AsyncConnection,
+    lon: float,
+    lat: float,
+    radius_m: float,
+    flt: FacilityFilter,
+    limit: int,
+    after: tuple[float, str] | None = None,
+) -> NearbyPage:
+    """Run `nearby_select`; the total comes from the first row (or a count when empty)."""
+    stmt = nearby_select(lon, lat, radius_m, flt, limit, after)
     rows = (await conn.execute(stmt)).all()
     if rows:
         return NearbyPage(rows, int(rows[0].total))
-    count = (await conn.execute(select(total))).scalar_one()
-    return NearbyPage(rows, int(count))
+    if after is None:
+        return NearbyPage(rows, 0)
+    total = (await conn.execute(nearby_select(lon, lat, radius_m, flt, 1))).first()
+    return NearbyPage(rows, 0 if total is None else int(total.total))
 
 
 def nearby_statement_sql() -> Select[Any]:
-    """The nearby statement for one kind filter, as the benchmark's raw endpoint runs it."""
+    """The nearby statement with a kind filter (bind `kinds` as a list), for the benchmark."""
     origin = spatial.point(bindparam("lon"), bindparam("lat"))
     dist = spatial.distance_m(F.location, origin)
     where = [
         spatial.within_m(F.location, origin, bindparam("radius_m")),
         F.deleted_at.is_(None),
-        F.kinds.overlap(array([bindparam("kind")])),
+        F.kinds.overlap(bindparam("kinds", type_=ARRAY(Text))),
     ]
     total = select(func.count()).select_from(Facility.__table__).where(*where).scalar_subquery()
     return (
@@ -181,13 +198,16 @@ async def facility_detail(
         )
     ).all()
     h = FacilityHours.__table__.c
-    hours = (
-        await conn.execute(
-            select(h.weekday, h.opens, h.closes)
-            .where(h.facility_id == row.id)
-            .order_by(h.weekday, h.opens)
+    hours_stmt = (
+        select(
+            h.weekday,
+            func.extract("epoch", h.opens).label("opens_s"),
+            func.extract("epoch", h.closes).label("closes_s"),  # 24:00 has no Python time
         )
-    ).all()
+        .where(h.facility_id == row.id)
+        .order_by(h.weekday, h.opens)
+    )
+    hours = (await conn.execute(hours_stmt)).all()
     return row, list(prices), list(hours)
 
 

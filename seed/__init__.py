@@ -1,0 +1,1 @@
+"""The sample cities: builder (from ../shared/data) and loader."""
