@@ -59,9 +59,8 @@ async def nearby(engine: AsyncEngine, secret: str, spec: NearbySpec) -> dict[str
         item = render.facility_summary(row, spec.coordsys)
         item["distance_m"] = round(row.distance_m, 2)
         items.append(item)
-    origin_lon, origin_lat = from_wgs84(spec.lon, spec.lat, spec.coordsys)
     return {
-        "origin": {"lon": origin_lon, "lat": origin_lat, "coordsys": spec.coordsys},
+        "origin": render.lon_lat(spec.lon, spec.lat, spec.coordsys),
         "radius_m": spec.radius_m,
         "total": page.total,
         "items": items,
