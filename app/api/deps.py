@@ -109,20 +109,47 @@ def check_limit(settings: Settings, limit: int | None) -> int:
     return limit
 
 
-def nearby_spec(settings: Settings, body: NearbyRequest) -> NearbySpec:
-    """Validate a nearby search (from the query string or a JSON body) into a spec."""
-    for name, value in (("lon", body.lon), ("lat", body.lat)):
+def point_wgs84(lon: float, lat: float, coordsys: str) -> tuple[float, float]:
+    """Check a caller's point and convert it to WGS-84."""
+    for name, value in (("lon", lon), ("lat", lat)):
         if not math.isfinite(value):
             raise BadRequest(name, "must be a finite number")
-    if abs(body.lat) > 90:
+    if abs(lat) > 90:
         raise BadRequest("lat", "must be between -90 and 90 (are lon and lat swapped?)")
     try:
-        lon, lat = to_wgs84(body.lon, body.lat, body.coordsys)
+        return to_wgs84(lon, lat, coordsys)
     except CoordinateError as exc:
         raise BadRequest(exc.parameter, str(exc)) from exc
-    radius = settings.nearby_default_radius_m if body.radius_m is None else body.radius_m
+
+
+def nearby_spec(
+    settings: Settings,
+    *,
+    lon: float,
+    lat: float,
+    coordsys: str,
+    radius_m: int | None,
+    flt: FacilityFilter,
+    limit: int | None,
+    cursor: str | None,
+) -> NearbySpec:
+    """Validate a nearby search (from the query string or a JSON body) into a spec."""
+    wlon, wlat = point_wgs84(lon, lat, coordsys)
+    radius = settings.nearby_default_radius_m if radius_m is None else radius_m
     if not 1 <= radius <= settings.nearby_max_radius_m:
         raise BadRequest("radius_m", f"must be between 1 and {settings.nearby_max_radius_m} metres")
+    return NearbySpec(
+        lon=wlon,
+        lat=wlat,
+        coordsys=coordsys,
+        radius_m=radius,
+        filter=flt,
+        limit=check_limit(settings, limit),
+        cursor=cursor,
+    )
+
+
+def nearby_spec_from_body(settings: Settings, body: NearbyRequest) -> NearbySpec:
     flt = build_filter(
         settings,
         kind=body.kind,
@@ -135,72 +162,16 @@ def nearby_spec(settings: Settings, body: NearbyRequest) -> NearbySpec:
         age_years=body.age_years,
         age_months=body.age_months,
     )
-    return NearbySpec(
-        lon=lon,
-        lat=lat,
+    return nearby_spec(
+        settings,
+        lon=body.lon,
+        lat=body.lat,
         coordsys=body.coordsys,
-        radius_m=radius,
-        filter=flt,
-        limit=check_limit(settings, body.limit),
+        radius_m=body.radius_m,
+        flt=flt,
+        limit=body.limit,
         cursor=body.cursor,
     )
-
-
-def _nearby_from_query(
-    settings: SettingsDep,
-    lon: Annotated[
-        float, Query(ge=-180, le=180, allow_inf_nan=False, description="Longitude, degrees.")
-    ],
-    lat: Annotated[
-        float, Query(ge=-90, le=90, allow_inf_nan=False, description="Latitude, degrees.")
-    ],
-    coordsys: Annotated[
-        CoordSysName, Query(description="Coordinate system of lon/lat and of the answer.")
-    ] = "wgs84",
-    radius_m: Annotated[int | None, Query(ge=1, description="Search radius in metres.")] = None,
-    kind: Annotated[list[str], Query(description="Kind codes; repeat or comma-separate.")] = [],  # noqa: B006
-    service: Annotated[list[str], Query(description="Service codes, all required.")] = [],  # noqa: B006
-    status: Annotated[list[str], Query(description="Statuses; default all but closed.")] = [],  # noqa: B006
-    puhui: Annotated[
-        bool | None, Query(description="Only 普惠 (true) or non-普惠 (false).")
-    ] = None,
-    has_vacancy: Annotated[
-        bool | None, Query(description="Only facilities with a vacancy.")
-    ] = None,
-    open_now: Annotated[bool, Query(description="Only facilities open now (local time).")] = False,
-    open_at: Annotated[
-        str | None, Query(description="Only facilities open at this ISO date-time.")
-    ] = None,
-    age_years: Annotated[
-        int | None, Query(ge=0, le=130, description="An elder's age served.")
-    ] = None,
-    age_months: Annotated[
-        int | None, Query(ge=0, le=72, description="A child's age in months served.")
-    ] = None,
-    limit: Annotated[int | None, Query(ge=1, description="Results per page.")] = None,
-    cursor: Annotated[str | None, Query(max_length=512, description="From next_cursor.")] = None,
-) -> NearbySpec:
-    body = NearbyRequest.model_construct(
-        lon=lon,
-        lat=lat,
-        coordsys=coordsys,
-        radius_m=radius_m,
-        kind=kind,
-        service=service,
-        status=status,
-        puhui=puhui,
-        has_vacancy=has_vacancy,
-        open_now=open_now,
-        open_at=open_at,
-        age_years=age_years,
-        age_months=age_months,
-        limit=limit,
-        cursor=cursor,
-    )
-    return nearby_spec(settings, body)
-
-
-NearbyQueryDep = Annotated[NearbySpec, Depends(_nearby_from_query)]
 
 
 def _filter_from_query(
@@ -218,11 +189,13 @@ def _filter_from_query(
     open_at: Annotated[
         str | None, Query(description="Only facilities open at this ISO date-time.")
     ] = None,
-    age_years: Annotated[int | None, Query(ge=0, le=130)] = None,
-    age_months: Annotated[int | None, Query(ge=0, le=72)] = None,
-    city: Annotated[
-        str | None, Query(max_length=12, pattern=r"^\d{6}$", description="City code.")
+    age_years: Annotated[
+        int | None, Query(ge=0, le=130, description="An elder's age served.")
     ] = None,
+    age_months: Annotated[
+        int | None, Query(ge=0, le=72, description="A child's age in months.")
+    ] = None,
+    city: Annotated[str | None, Query(pattern=r"^\d{6}$", description="City code.")] = None,
 ) -> FacilityFilter:
     return build_filter(
         settings,
@@ -240,6 +213,33 @@ def _filter_from_query(
 
 
 FilterDep = Annotated[FacilityFilter, Depends(_filter_from_query)]
+
+
+def _nearby_from_query(
+    settings: SettingsDep,
+    flt: FilterDep,
+    lon: Annotated[float, Query(ge=-180, le=180, allow_inf_nan=False, description="Longitude.")],
+    lat: Annotated[float, Query(ge=-90, le=90, allow_inf_nan=False, description="Latitude.")],
+    coordsys: Annotated[
+        CoordSysName, Query(description="Coordinate system of lon/lat and of the answer.")
+    ] = "wgs84",
+    radius_m: Annotated[int | None, Query(ge=1, description="Search radius in metres.")] = None,
+    limit: Annotated[int | None, Query(ge=1, description="Results per page.")] = None,
+    cursor: Annotated[str | None, Query(max_length=512, description="From next_cursor.")] = None,
+) -> NearbySpec:
+    return nearby_spec(
+        settings,
+        lon=lon,
+        lat=lat,
+        coordsys=coordsys,
+        radius_m=radius_m,
+        flt=flt,
+        limit=limit,
+        cursor=cursor,
+    )
+
+
+NearbyQueryDep = Annotated[NearbySpec, Depends(_nearby_from_query)]
 
 
 def _limit(

@@ -11,6 +11,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -171,3 +172,48 @@ class FacilityHours(Base):
     closes = mapped_column(Time, nullable=False)
 
     facility: Mapped[Facility] = relationship(back_populates="hours")
+
+
+class WalkNode(Base):
+    """A node of a city's walking network (street junction or dead end)."""
+
+    __tablename__ = "walk_node"
+
+    city_code: Mapped[str] = mapped_column(ForeignKey("region.code"), primary_key=True)
+    node_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    location = mapped_column(Geometry("POINT", srid=4326, spatial_index=False), nullable=False)
+
+
+class WalkEdge(Base):
+    """An undirected walkable segment; `length_m` along its geometry."""
+
+    __tablename__ = "walk_edge"
+    __table_args__ = (
+        CheckConstraint("length_m >= 0", name="walk_edge_length"),
+        Index("walk_edge_geom_gix", "geom", postgresql_using="gist"),
+        Index("walk_edge_city_ix", "city_code"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    city_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
+    u: Mapped[int] = mapped_column(BigInteger)
+    v: Mapped[int] = mapped_column(BigInteger)
+    length_m: Mapped[float] = mapped_column(Float)
+    steps: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    kind: Mapped[str] = mapped_column(Text, comment="street, bridge, lane, path …")
+    name: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(Text)
+    geom = mapped_column(Geometry("LINESTRING", srid=4326, spatial_index=False), nullable=False)
+
+
+class MapFeature(Base):
+    """Context layers that explain walking times (rivers), with their source."""
+
+    __tablename__ = "map_feature"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    city_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
+    kind: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(Text)
+    geom = mapped_column(Geometry(srid=4326, spatial_index=False), nullable=False)

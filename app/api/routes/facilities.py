@@ -15,7 +15,7 @@ from app.api.deps import (
     LimitDep,
     NearbyQueryDep,
     SettingsDep,
-    nearby_spec,
+    nearby_spec_from_body,
 )
 from app.api.schemas.facilities import FacilityDetail, NearbyRequest, NearbyResponse, SearchResponse
 from app.errors import PROBLEM_RESPONSES
@@ -39,7 +39,7 @@ async def nearby_get(spec: NearbyQueryDep, engine: EngineDep, settings: Settings
 @router.post("/nearby", operation_id="nearby_facilities_post", response_model=NearbyResponse)
 async def nearby_post(body: NearbyRequest, engine: EngineDep, settings: SettingsDep) -> Response:
     """The same search with the location in a JSON body, out of URLs and access logs."""
-    spec = nearby_spec(settings, body)
+    spec = nearby_spec_from_body(settings, body)
     return json_response(await finder.nearby(engine, settings.cursor_secret, spec))
 
 

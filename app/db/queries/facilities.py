@@ -11,6 +11,7 @@ from sqlalchemy import (
     Select,
     Text,
     and_,
+    any_,
     bindparam,
     exists,
     false,
@@ -60,7 +61,8 @@ class NearbyPage:
 def _filter_clauses(flt: FacilityFilter) -> list[ColumnElement[bool]]:
     clauses: list[ColumnElement[bool]] = [F.deleted_at.is_(None)]
     if flt.statuses:
-        clauses.append(F.status.in_([str(s) for s in flt.statuses]))
+        statuses = bindparam("statuses", [str(s) for s in flt.statuses], type_=ARRAY(Text))
+        clauses.append(F.status == any_(statuses))
     if flt.kinds:
         clauses.append(F.kinds.overlap(bindparam("kinds", list(flt.kinds), type_=ARRAY(Text))))
     if flt.services:
@@ -147,21 +149,11 @@ async def facilities_near(
 
 
 def nearby_statement_sql() -> Select[Any]:
-    """The nearby statement with a kind filter (bind `kinds` as a list), for the benchmark."""
-    origin = spatial.point(bindparam("lon"), bindparam("lat"))
-    dist = spatial.distance_m(F.location, origin)
-    where = [
-        spatial.within_m(F.location, origin, bindparam("radius_m")),
-        F.deleted_at.is_(None),
-        F.kinds.overlap(bindparam("kinds", type_=ARRAY(Text))),
-    ]
-    total = select(func.count()).select_from(Facility.__table__).where(*where).scalar_subquery()
-    return (
-        select(*SUMMARY_COLUMNS, dist.label("distance_m"), total.label("total"))
-        .where(*where)
-        .order_by(dist, F.public_id)
-        .limit(bindparam("limit"))
-    )
+    """The app's nearby statement with one kind filter, for the benchmark's raw endpoint.
+
+    Bind `lon`, `lat`, `radius_m`, `kinds` (a one-element list), `statuses` and the limit.
+    """
+    return nearby_select(0.0, 0.0, 0.0, FacilityFilter(kinds=("meal_point",)), 21)
 
 
 async def facility_detail(
