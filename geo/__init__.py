@@ -1,1 +1,1 @@
-"""Pure geospatial library."""
+"""Pure geospatial library: coordinate systems, the China outline, walking networks."""

@@ -1,33 +1,77 @@
-"""TEMPORARY stand-in until the geo library lands (bbox China test)."""
+"""WGS-84 ⇄ GCJ-02 ⇄ BD-09 for points in (lon, lat) degrees.
+
+GCJ-02 is the obfuscated datum that Chinese maps (高德, 腾讯, WeChat) must use; BD-09
+is Baidu's further offset of GCJ-02. The forward GCJ-02 transform is the widely
+published one (Krasovsky ellipsoid constants); its inverse has no closed form and
+is found by fixed-point iteration to 1e-10° (about 0.01 mm). WGS-84 and CGCS2000
+agree at the metre level, so CGCS2000 input may be treated as WGS-84.
+Outside mainland China (per `geo.china`) GCJ-02 equals WGS-84.
+"""
 
 from __future__ import annotations
 
 import math
+from typing import Literal, get_args
 
-A = 6378245.0
-EE = 0.00669342162296594323
-X_PI = math.pi * 3000.0 / 180.0
+from geo.china import MAINLAND_OUTLINE
+
+CoordSys = Literal["wgs84", "gcj02", "bd09"]
+COORDSYS_NAMES: tuple[str, ...] = get_args(CoordSys)
+
+_A = 6378245.0  # Krasovsky 1940 semi-major axis, metres
+_EE = 0.00669342162296594323  # its first eccentricity squared
+_X_PI = math.pi * 3000.0 / 180.0
+_ITERATION_TOLERANCE_DEG = 1e-10
+_MAX_ITERATIONS = 30
+
+_XS = tuple(x for x, _ in MAINLAND_OUTLINE)
+_YS = tuple(y for _, y in MAINLAND_OUTLINE)
+_BBOX = (min(_XS), min(_YS), max(_XS), max(_YS))
 
 
 class CoordinateError(ValueError):
+    """A coordinate that is not a finite number in range; `parameter` names it."""
+
     def __init__(self, parameter: str, message: str) -> None:
         super().__init__(message)
         self.parameter = parameter
 
 
+def validate_lon_lat(lon: float, lat: float) -> None:
+    """Raise CoordinateError unless lon is in [-180, 180] and lat in [-90, 90]."""
+    for name, value, limit in (("lon", lon, 180.0), ("lat", lat, 90.0)):
+        if not math.isfinite(value):
+            raise CoordinateError(name, f"{name} must be a finite number")
+        if not -limit <= value <= limit:
+            raise CoordinateError(name, f"{name} must be between {-limit:g} and {limit:g}")
+
+
 def in_china(lon: float, lat: float) -> bool:
-    return 73.66 < lon < 135.05 and 3.86 < lat < 53.55
+    """Whether the point lies inside the mainland outline (even-odd ray casting)."""
+    if not (_BBOX[0] <= lon <= _BBOX[2] and _BBOX[1] <= lat <= _BBOX[3]):
+        return False
+    inside = False
+    n = len(_XS)
+    j = n - 1
+    for i in range(n):
+        yi, yj = _YS[i], _YS[j]
+        if (yi > lat) != (yj > lat):
+            x_cross = _XS[i] + (lat - yi) * (_XS[j] - _XS[i]) / (yj - yi)
+            if lon < x_cross:
+                inside = not inside
+        j = i
+    return inside
 
 
-def _tlat(x: float, y: float) -> float:
+def _delta_lat(x: float, y: float) -> float:
     r = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * math.sqrt(abs(x))
     r += (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
     r += (20.0 * math.sin(y * math.pi) + 40.0 * math.sin(y / 3.0 * math.pi)) * 2.0 / 3.0
-    r += (160.0 * math.sin(y / 12.0 * math.pi) + 320 * math.sin(y * math.pi / 30.0)) * 2.0 / 3.0
+    r += (160.0 * math.sin(y / 12.0 * math.pi) + 320.0 * math.sin(y * math.pi / 30.0)) * 2.0 / 3.0
     return r
 
 
-def _tlon(x: float, y: float) -> float:
+def _delta_lon(x: float, y: float) -> float:
     r = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * math.sqrt(abs(x))
     r += (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
     r += (20.0 * math.sin(x * math.pi) + 40.0 * math.sin(x / 3.0 * math.pi)) * 2.0 / 3.0
@@ -35,56 +79,75 @@ def _tlon(x: float, y: float) -> float:
     return r
 
 
+def _gcj_offset(lon: float, lat: float) -> tuple[float, float]:
+    dlat = _delta_lat(lon - 105.0, lat - 35.0)
+    dlon = _delta_lon(lon - 105.0, lat - 35.0)
+    radlat = math.radians(lat)
+    magic = 1.0 - _EE * math.sin(radlat) ** 2
+    sqrtmagic = math.sqrt(magic)
+    dlat = (dlat * 180.0) / ((_A * (1.0 - _EE)) / (magic * sqrtmagic) * math.pi)
+    dlon = (dlon * 180.0) / (_A / sqrtmagic * math.cos(radlat) * math.pi)
+    return dlon, dlat
+
+
 def wgs84_to_gcj02(lon: float, lat: float) -> tuple[float, float]:
     if not in_china(lon, lat):
         return lon, lat
-    dlat = _tlat(lon - 105.0, lat - 35.0)
-    dlon = _tlon(lon - 105.0, lat - 35.0)
-    radlat = lat / 180.0 * math.pi
-    magic = 1 - EE * math.sin(radlat) ** 2
-    sqrtmagic = math.sqrt(magic)
-    dlat = (dlat * 180.0) / ((A * (1 - EE)) / (magic * sqrtmagic) * math.pi)
-    dlon = (dlon * 180.0) / (A / sqrtmagic * math.cos(radlat) * math.pi)
+    dlon, dlat = _gcj_offset(lon, lat)
     return lon + dlon, lat + dlat
 
 
 def gcj02_to_wgs84(lon: float, lat: float) -> tuple[float, float]:
-    if not in_china(lon, lat):
+    """Inverse of `wgs84_to_gcj02` by fixed-point iteration (residual < 1e-10°).
+
+    The WGS-84 point is the one whose offset lands here if that point is in China;
+    otherwise the input itself. Within the offset (≤ ~700 m) of the outline both can
+    be true, and the offset point wins.
+    """
+    if not (_BBOX[0] - 0.1 <= lon <= _BBOX[2] + 0.1 and _BBOX[1] - 0.1 <= lat <= _BBOX[3] + 0.1):
         return lon, lat
     x, y = lon, lat
-    for _ in range(30):
-        fx, fy = wgs84_to_gcj02(x, y)
-        dx, dy = fx - lon, fy - lat
-        x, y = x - dx, y - dy
-        if abs(dx) < 1e-10 and abs(dy) < 1e-10:
+    for _ in range(_MAX_ITERATIONS):
+        dlon, dlat = _gcj_offset(x, y)
+        ex, ey = x + dlon - lon, y + dlat - lat
+        x, y = x - ex, y - ey
+        if abs(ex) < _ITERATION_TOLERANCE_DEG and abs(ey) < _ITERATION_TOLERANCE_DEG:
             break
-    return x, y
+    return (x, y) if in_china(x, y) else (lon, lat)
 
 
 def gcj02_to_bd09(lon: float, lat: float) -> tuple[float, float]:
-    z = math.sqrt(lon * lon + lat * lat) + 0.00002 * math.sin(lat * X_PI)
-    t = math.atan2(lat, lon) + 0.000003 * math.cos(lon * X_PI)
-    return z * math.cos(t) + 0.0065, z * math.sin(t) + 0.006
+    z = math.hypot(lon, lat) + 0.00002 * math.sin(lat * _X_PI)
+    theta = math.atan2(lat, lon) + 0.000003 * math.cos(lon * _X_PI)
+    return z * math.cos(theta) + 0.0065, z * math.sin(theta) + 0.006
 
 
 def bd09_to_gcj02(lon: float, lat: float) -> tuple[float, float]:
+    """Baidu's published inverse (closed form; residual well under 0.5 m)."""
     x, y = lon - 0.0065, lat - 0.006
-    z = math.sqrt(x * x + y * y) - 0.00002 * math.sin(y * X_PI)
-    t = math.atan2(y, x) - 0.000003 * math.cos(x * X_PI)
-    return z * math.cos(t), z * math.sin(t)
+    z = math.hypot(x, y) - 0.00002 * math.sin(y * _X_PI)
+    theta = math.atan2(y, x) - 0.000003 * math.cos(x * _X_PI)
+    return z * math.cos(theta), z * math.sin(theta)
 
 
 def to_wgs84(lon: float, lat: float, coordsys: str) -> tuple[float, float]:
+    """A caller's point in WGS-84; CoordinateError for bad values or an unknown system."""
+    validate_lon_lat(lon, lat)
+    if coordsys == "wgs84":
+        return lon, lat
     if coordsys == "gcj02":
         return gcj02_to_wgs84(lon, lat)
     if coordsys == "bd09":
         return gcj02_to_wgs84(*bd09_to_gcj02(lon, lat))
-    return lon, lat
+    raise CoordinateError("coordsys", f"coordsys must be one of {', '.join(COORDSYS_NAMES)}")
 
 
 def from_wgs84(lon: float, lat: float, coordsys: str) -> tuple[float, float]:
+    """A WGS-84 point in the caller's coordinate system."""
+    if coordsys == "wgs84":
+        return lon, lat
     if coordsys == "gcj02":
         return wgs84_to_gcj02(lon, lat)
     if coordsys == "bd09":
         return gcj02_to_bd09(*wgs84_to_gcj02(lon, lat))
-    return lon, lat
+    raise CoordinateError("coordsys", f"coordsys must be one of {', '.join(COORDSYS_NAMES)}")
