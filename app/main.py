@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.api.caching import ConditionalGet
 from app.api.routes import facilities, health, regions, vocabulary
 from app.db.session import create_engine
 from app.errors import InvalidParam, install_error_handlers, problem_response
@@ -71,5 +72,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     for module in (facilities, regions, vocabulary, health):
         app.include_router(module.router)
+    app.add_middleware(ConditionalGet, max_age_s=settings.cache_max_age_s)
     app.add_middleware(RejectNulInQuery)
     return app

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     page_default_limit: int = Field(20, ge=1, description="Results per page by default.")
     page_max_limit: int = Field(100, ge=1, description="Largest page a caller may ask for.")
     search_max_query_chars: int = Field(50, ge=2, description="Longest text-search query accepted.")
+    cache_max_age_s: int = Field(
+        60, ge=0, description="Cache-Control max-age of public GET answers (they carry ETags)."
+    )
     timezone: str = Field(
         "Asia/Shanghai", description="Local time zone for opening hours (open now)."
     )
