@@ -5,6 +5,8 @@ Exception tree::
     ServiceError                 500  internal (last resort, carries a log id)
     ├── BadRequest               400  invalid input, names the parameter
     │   └── InvalidCursor        400  malformed or forged pagination cursor
+    ├── Unauthorized             401  no valid staff token
+    ├── Forbidden                403  the role may not do this
     ├── NotFound                 404  no such resource
     ├── Conflict                 409  write conflicts with stored state
     └── Unavailable              503  the database cannot answer now
@@ -86,6 +88,18 @@ class InvalidCursor(BadRequest):
         super().__init__("cursor", reason)
 
 
+class Unauthorized(ServiceError):
+    status = 401
+    type = "unauthorized"
+    title = "Authentication required"
+
+
+class Forbidden(ServiceError):
+    status = 403
+    type = "forbidden"
+    title = "Not allowed"
+
+
 class NotFound(ServiceError):
     status = 404
     type = "not-found"
@@ -156,7 +170,11 @@ def _validation_params(exc: RequestValidationError) -> list[InvalidParam]:
 
 async def _on_service_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ServiceError)
-    headers = {"Retry-After": "5"} if isinstance(exc, Unavailable) else None
+    headers = None
+    if isinstance(exc, Unavailable):
+        headers = {"Retry-After": "5"}
+    elif isinstance(exc, Unauthorized):
+        headers = {"WWW-Authenticate": 'Bearer realm="staff"'}
     return problem_response(
         exc.status,
         exc.type,

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     cache_max_age_s: int = Field(
         60, ge=0, description="Cache-Control max-age of public GET answers (they carry ETags)."
     )
+    staff_token_ttl_s: int = Field(
+        8 * 3600, ge=60, description="Lifetime of a staff sign-in token, seconds."
+    )
     timezone: str = Field(
         "Asia/Shanghai", description="Local time zone for opening hours (open now)."
     )

@@ -7,15 +7,16 @@ from datetime import datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Header, Query, Request
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.api.schemas.common import CoordSysName
 from app.api.schemas.facilities import NearbyRequest
 from app.domain.filters import DEFAULT_STATUSES, FacilityFilter, OpenAt
 from app.domain.vocabulary import FacilityStatus, kinds, services
-from app.errors import BadRequest
+from app.errors import BadRequest, Unauthorized
 from app.services.finder import NearbySpec
+from app.services.staff import StaffIdentity, staff_for_token
 from app.settings import Settings
 from geo.coords import CoordinateError, to_wgs84
 
@@ -253,3 +254,20 @@ LimitDep = Annotated[int, Depends(_limit)]
 CoordSysDep = Annotated[
     CoordSysName, Query(description="Coordinate system of coordinates in the answer.")
 ]
+
+
+async def _staff(
+    engine: EngineDep,
+    authorization: Annotated[
+        str | None, Header(description="`Bearer <token>` from POST /v1/auth/token.")
+    ] = None,
+) -> StaffIdentity:
+    if not authorization:
+        raise Unauthorized("staff routes need an Authorization: Bearer token")
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token or len(token) > 200 or "\x00" in token:
+        raise Unauthorized("the Authorization header must be `Bearer <token>`")
+    return await staff_for_token(engine, token.strip())
+
+
+StaffDep = Annotated[StaffIdentity, Depends(_staff)]

@@ -217,3 +217,55 @@ class MapFeature(Base):
     name: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(Text)
     geom = mapped_column(Geometry(srid=4326, spatial_index=False), nullable=False)
+
+
+class StaffAccount(Base):
+    """A member of staff who keeps the registry true; scope depends on the role."""
+
+    __tablename__ = "staff_account"
+    __table_args__ = (
+        CheckConstraint(
+            "role IN ('city_admin','district_admin','facility_operator','auditor')",
+            name="staff_role",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(Text, unique=True)
+    password_hash: Mapped[str] = mapped_column(Text, comment="scrypt$n$r$p$salt$hash")
+    role: Mapped[str] = mapped_column(String(20))
+    city_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
+    region_code: Mapped[str | None] = mapped_column(
+        ForeignKey("region.code"), comment="district admins: their 县/区 or 街道"
+    )
+    active: Mapped[bool] = mapped_column(Boolean, server_default="true")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class StaffToken(Base):
+    """An opaque bearer token, stored only as its SHA-256."""
+
+    __tablename__ = "staff_token"
+
+    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_account.id", ondelete="CASCADE"))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class AuditEvent(Base):
+    """Who did what, when, with the state before and after. Append-only (a trigger refuses
+    UPDATE, DELETE and TRUNCATE)."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("audit_event_object_ix", "object_type", "object_id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    actor_id: Mapped[int | None] = mapped_column(BigInteger)
+    actor_role: Mapped[str | None] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(Text)
+    object_type: Mapped[str] = mapped_column(Text)
+    object_id: Mapped[str] = mapped_column(Text)
+    before: Mapped[dict[str, object] | None] = mapped_column(JSONB)
+    after: Mapped[dict[str, object] | None] = mapped_column(JSONB)
