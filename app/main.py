@@ -11,8 +11,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.api.caching import ConditionalGet
 from app.api.routes import auth, facilities, health, regions, vocabulary
+from app.api.routes import walking as walking_routes
 from app.db.session import create_engine
 from app.errors import InvalidParam, install_error_handlers, problem_response
+from app.services.walking import Walking, load_walking
 from app.settings import Settings
 
 DESCRIPTION = """
@@ -51,12 +53,20 @@ class RejectNulInQuery:
         await self.app(scope, receive, send)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, walking_state: Walking | None = None) -> FastAPI:
+    """The application; `walking_state` may be given prebuilt (tests share one across apps)."""
     settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine = create_engine(settings)
+        app.state.walking = walking_state or await load_walking(
+            app.state.engine,
+            settings.config_dir,
+            max_snap_m=settings.walk_max_snap_m,
+            max_search_minutes=settings.walk_max_search_minutes,
+            max_contour_minutes=settings.walk_max_contour_minutes,
+        )
         try:
             yield
         finally:
@@ -70,7 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
-    for module in (facilities, regions, vocabulary, auth, health):
+    for module in (facilities, walking_routes, regions, vocabulary, auth, health):
         app.include_router(module.router)
     app.add_middleware(ConditionalGet, max_age_s=settings.cache_max_age_s)
     app.add_middleware(RejectNulInQuery)

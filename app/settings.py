@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
@@ -35,6 +36,22 @@ class Settings(BaseSettings):
     search_max_query_chars: int = Field(50, ge=2, description="Longest text-search query accepted.")
     cache_max_age_s: int = Field(
         60, ge=0, description="Cache-Control max-age of public GET answers (they carry ETags)."
+    )
+    config_dir: Path = Field(
+        Path(__file__).resolve().parents[1] / "seed",
+        description="Folder of walk_profiles.toml and service_circles.toml (per-city rules).",
+    )
+    walk_max_snap_m: float = Field(
+        300.0, gt=0, description="A point farther than this from any road is 'too far' to snap."
+    )
+    walk_max_search_minutes: float = Field(
+        60.0, gt=0, description="How far a coverage answer looks for the nearest facility."
+    )
+    walk_max_contour_minutes: float = Field(
+        60.0, gt=0, description="Largest reach contour a caller may ask for."
+    )
+    reach_max_facilities: int = Field(
+        2000, ge=1, description="Most facilities one multi-facility reach may union."
     )
     staff_token_ttl_s: int = Field(
         8 * 3600, ge=60, description="Lifetime of a staff sign-in token, seconds."

@@ -16,6 +16,8 @@ from sqlalchemy.engine import make_url
 
 from seed.build import sample_cities
 from seed.facilities import search_document
+from seed.network_loader import replace_networks
+from seed.networks import sample_networks
 from seed.regions import COUNTIES
 from seed.rows import FacilityRow, RegionRow, SampleCities
 
@@ -188,8 +190,12 @@ def load(sync_url: str, cities: SampleCities) -> dict[str, int]:
         cur.execute("DELETE FROM facility WHERE is_sample AND city_code = ANY(%s)", (city_codes,))
         _replace_regions(cur, cities.regions, city_codes)
         _copy_facilities(cur, cities.facilities)
-        cur.execute("ANALYZE region, facility, facility_hours, facility_price")
+        network_counts = replace_networks(cur, sample_networks(cities))
+        cur.execute(
+            "ANALYZE region, facility, facility_hours, facility_price, walk_node, walk_edge"
+        )
     return {
+        **network_counts,
         "region": len(cities.regions),
         "facility": len(cities.facilities),
         "facility_hours": sum(len(f.hours) for f in cities.facilities),

@@ -7,6 +7,7 @@ starting a throwaway cluster of its own (.ci/test).
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
 from collections.abc import Iterator
@@ -19,7 +20,9 @@ from alembic.config import Config
 from fastapi.testclient import TestClient
 from psycopg import sql
 
+from app.db.session import create_engine
 from app.main import create_app
+from app.services.walking import Walking, load_walking
 from app.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,7 +94,29 @@ def settings(db_name: str) -> Settings:
     return Settings(database_url=_url(db_name, "asyncpg"), cursor_secret="test-secret")
 
 
+@pytest.fixture(scope="session")
+def walking_state(template_db: str) -> Walking:
+    """The walking networks, built once from the template (every clone holds the same)."""
+    settings = Settings(database_url=_url(template_db, "asyncpg"))
+
+    async def build() -> Walking:
+        engine = create_engine(settings)
+        try:
+            return await load_walking(
+                engine,
+                settings.config_dir,
+                max_snap_m=settings.walk_max_snap_m,
+                max_search_minutes=settings.walk_max_search_minutes,
+                max_contour_minutes=settings.walk_max_contour_minutes,
+            )
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(build())
+
+
 @pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings), raise_server_exceptions=False) as test_client:
+def client(settings: Settings, walking_state: Walking) -> Iterator[TestClient]:
+    app = create_app(settings, walking_state=walking_state)
+    with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client

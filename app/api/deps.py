@@ -17,6 +17,7 @@ from app.domain.vocabulary import FacilityStatus, kinds, services
 from app.errors import BadRequest, Unauthorized
 from app.services.finder import NearbySpec
 from app.services.staff import StaffIdentity, staff_for_token
+from app.services.walking import Walking
 from app.settings import Settings
 from geo.coords import CoordinateError, to_wgs84
 
@@ -31,7 +32,13 @@ def _engine(request: Request) -> AsyncEngine:
     return engine
 
 
+def _walking(request: Request) -> Walking:
+    state: Walking = request.app.state.walking
+    return state
+
+
 SettingsDep = Annotated[Settings, Depends(_settings)]
+WalkingDep = Annotated[Walking, Depends(_walking)]
 EngineDep = Annotated[AsyncEngine, Depends(_engine)]
 
 

@@ -59,3 +59,16 @@ def bbox_envelope(
     min_lon: float, min_lat: float, max_lon: float, max_lat: float
 ) -> ColumnElement[Any]:
     return func.ST_MakeEnvelope(min_lon, min_lat, max_lon, max_lat, WGS84)
+
+
+def as_wkb(geom: Any) -> ColumnElement[bytes]:
+    """Well-known binary of a geometry, for shapely."""
+    return func.ST_AsBinary(geom)
+
+
+def x_of(point: Any) -> ColumnElement[float]:
+    return func.ST_X(point)
+
+
+def y_of(point: Any) -> ColumnElement[float]:
+    return func.ST_Y(point)

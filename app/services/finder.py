@@ -145,14 +145,14 @@ async def region(
     out["coordsys"] = coordsys
     boundary = None
     if with_boundary and row.boundary_geojson is not None:
-        boundary = _convert_geometry(json.loads(row.boundary_geojson), coordsys)
+        boundary = convert_geometry(json.loads(row.boundary_geojson), coordsys)
     out["boundary"] = boundary
     if out["seat"] is not None:
         out["seat"] = render.lon_lat(row.seat_lon, row.seat_lat, coordsys)
     return out
 
 
-def _convert_geometry(geometry: dict[str, Any], coordsys: str) -> dict[str, Any]:
+def convert_geometry(geometry: dict[str, Any], coordsys: str) -> dict[str, Any]:
     """Convert every vertex of a (Multi)Polygon GeoJSON geometry from WGS-84."""
     if coordsys == "wgs84":
         return geometry

@@ -29,9 +29,7 @@ async def insert_token(
     conn: AsyncConnection, digest: str, staff_id: int, expires_at: datetime
 ) -> None:
     await conn.execute(
-        insert(StaffToken).values(
-            token_sha256=digest, staff_id=staff_id, expires_at=expires_at
-        )
+        insert(StaffToken).values(token_sha256=digest, staff_id=staff_id, expires_at=expires_at)
     )
 
 
