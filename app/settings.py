@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     walk_max_contour_minutes: float = Field(
         60.0, gt=0, description="Largest reach contour a caller may ask for."
     )
+    walk_sort_max_candidates: int = Field(
+        500, ge=1, description="Most nearby results that sort=walk_minutes will rank."
+    )
     reach_max_facilities: int = Field(
         2000, ge=1, description="Most facilities one multi-facility reach may union."
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Header, Query, Request
@@ -140,6 +140,8 @@ def nearby_spec(
     flt: FacilityFilter,
     limit: int | None,
     cursor: str | None,
+    sort: str = "distance",
+    profile: str | None = None,
 ) -> NearbySpec:
     """Validate a nearby search (from the query string or a JSON body) into a spec."""
     wlon, wlat = point_wgs84(lon, lat, coordsys)
@@ -154,6 +156,8 @@ def nearby_spec(
         filter=flt,
         limit=check_limit(settings, limit),
         cursor=cursor,
+        sort=sort,
+        profile=profile,
     )
 
 
@@ -179,6 +183,8 @@ def nearby_spec_from_body(settings: Settings, body: NearbyRequest) -> NearbySpec
         flt=flt,
         limit=body.limit,
         cursor=body.cursor,
+        sort=body.sort,
+        profile=body.profile,
     )
 
 
@@ -234,6 +240,12 @@ def _nearby_from_query(
     radius_m: Annotated[int | None, Query(ge=1, description="Search radius in metres.")] = None,
     limit: Annotated[int | None, Query(ge=1, description="Results per page.")] = None,
     cursor: Annotated[str | None, Query(max_length=512, description="From next_cursor.")] = None,
+    sort: Annotated[
+        Literal["distance", "walk_minutes"], Query(description="Order of results.")
+    ] = "distance",
+    profile: Annotated[
+        str | None, Query(max_length=30, description="Walking profile; adds walk_minutes.")
+    ] = None,
 ) -> NearbySpec:
     return nearby_spec(
         settings,
@@ -244,6 +256,8 @@ def _nearby_from_query(
         flt=flt,
         limit=limit,
         cursor=cursor,
+        sort=sort,
+        profile=profile,
     )
 
 

@@ -29,9 +29,14 @@ class NearbySpec:
     filter: FacilityFilter
     limit: int
     cursor: str | None
+    sort: str = "distance"
+    profile: str | None = None
 
     def fingerprint(self) -> str:
-        return f"near|{self.lon!r}|{self.lat!r}|{self.radius_m}|{self.filter.fingerprint()}"
+        return (
+            f"near|{self.lon!r}|{self.lat!r}|{self.radius_m}|{self.filter.fingerprint()}"
+            f"|{self.sort}|{self.profile}"
+        )
 
 
 async def nearby(engine: AsyncEngine, secret: str, spec: NearbySpec) -> dict[str, Any]:

@@ -6,12 +6,17 @@ from datetime import date, datetime
 from typing import Any
 
 from app.domain.vocabulary import kinds, ownerships
-from geo.coords import from_wgs84
+from geo.coords import from_wgs84, to_wgs84
 
 
 def lon_lat(lon: float, lat: float, coordsys: str) -> dict[str, Any]:
     x, y = from_wgs84(lon, lat, coordsys)
     return {"lon": round(x, 7), "lat": round(y, 7), "coordsys": coordsys}
+
+
+def to_wgs84_point(lon: float, lat: float, coordsys: str) -> tuple[float, float]:
+    """Undo `lon_lat` for a point this service rendered."""
+    return to_wgs84(lon, lat, coordsys)
 
 
 def _iso(value: datetime | date | None) -> str | None:

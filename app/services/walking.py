@@ -168,6 +168,30 @@ def _times_to(
     return seconds_to_targets(reach, snaps)
 
 
+async def walk_seconds_to(
+    engine: AsyncEngine,
+    walking: Walking,
+    lon: float,
+    lat: float,
+    profile_code: str,
+    targets: list[tuple[float, float]],
+) -> list[float]:
+    """Walking seconds from a point to each target (∞ beyond the search cutoff or off-road)."""
+    city_row, _ = await _home_region(engine, lon, lat)
+    city = walking.city(city_row.code)
+    profile = _profile(city, profile_code)
+    home = snap(
+        city.network, lon, lat, max_distance_m=walking.max_snap_m, avoid_steps=profile.avoid_steps
+    )
+    if home is None or not targets:
+        return [math.inf] * len(targets)
+    reach = seconds_from(city.network, profile, home, walking.max_search_minutes * 60.0)
+    snaps = snap_many(
+        city.network, targets, max_distance_m=walking.max_snap_m, avoid_steps=profile.avoid_steps
+    )
+    return [float(s) for s in seconds_to_targets(reach, snaps)]
+
+
 async def coverage(
     engine: AsyncEngine, walking: Walking, lon: float, lat: float, coordsys: str, profile_code: str
 ) -> dict[str, Any]:

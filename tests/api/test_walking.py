@@ -109,3 +109,38 @@ def test_bad_walking_input_is_a_named_400(
     assert resp.status_code == 400, resp.text
     assert resp.headers["content-type"] == "application/problem+json"
     assert parameter in {p["name"] for p in resp.json()["invalid_params"]}
+
+
+def test_nearby_sorted_by_walking_minutes(client: TestClient) -> None:
+    params = {**HOME, "radius_m": 1200, "sort": "walk_minutes", "profile": "older", "limit": 7}
+    items: list[dict] = []  # type: ignore[type-arg]
+    cursor = None
+    while True:
+        page = client.get(
+            "/v1/facilities/nearby", params={**params, **({"cursor": cursor} if cursor else {})}
+        ).json()
+        items += page["items"]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert len(items) == page["total"] > 10
+    by_distance = client.get(
+        "/v1/facilities/nearby", params={**HOME, "radius_m": 1200, "limit": 100}
+    ).json()
+    assert by_distance["total"] == len(by_distance["items"]) == len(items)
+    assert {i["id"] for i in items} == {i["id"] for i in by_distance["items"]}
+    minutes = [i["walk_minutes"] for i in items]
+    reached = [m for m in minutes if m is not None]
+    assert reached == sorted(reached) and minutes[: len(reached)] == reached
+    for item in items:
+        if item["walk_minutes"] is not None:
+            # No walk is shorter than the straight line (older profile: 0.92 m/s).
+            assert item["walk_minutes"] * 60 >= item["distance_m"] / 0.92 - 6
+
+
+def test_profile_adds_walk_minutes_to_a_distance_search(client: TestClient) -> None:
+    body = client.get("/v1/facilities/nearby", params={**HOME, "profile": "adult"}).json()
+    assert body["profile"] == "adult" and body["items"]
+    assert all("walk_minutes" in i for i in body["items"])
+    plain = client.get("/v1/facilities/nearby", params=HOME).json()
+    assert [i["id"] for i in plain["items"]] == [i["id"] for i in body["items"]]

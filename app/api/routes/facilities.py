@@ -15,11 +15,14 @@ from app.api.deps import (
     LimitDep,
     NearbyQueryDep,
     SettingsDep,
+    WalkingDep,
     nearby_spec_from_body,
 )
 from app.api.schemas.facilities import FacilityDetail, NearbyRequest, NearbyResponse, SearchResponse
 from app.errors import PROBLEM_RESPONSES
 from app.services import finder
+from app.services.finder import NearbySpec
+from app.services.walk_nearby import nearby_with_walking
 
 router = APIRouter(prefix="/v1/facilities", tags=["facilities"], responses=PROBLEM_RESPONSES)
 
@@ -31,16 +34,31 @@ def json_response(body: object) -> Response:
 
 
 @router.get("/nearby", operation_id="nearby_facilities", response_model=NearbyResponse)
-async def nearby_get(spec: NearbyQueryDep, engine: EngineDep, settings: SettingsDep) -> Response:
-    """Facilities within a radius of a point, nearest first, with the exact total."""
-    return json_response(await finder.nearby(engine, settings.cursor_secret, spec))
+async def nearby_get(
+    spec: NearbyQueryDep, engine: EngineDep, settings: SettingsDep, walking: WalkingDep
+) -> Response:
+    """Facilities within a radius of a point, nearest first (or by walking time), with the
+    exact total."""
+    return json_response(await _nearby(spec, engine, settings, walking))
 
 
 @router.post("/nearby", operation_id="nearby_facilities_post", response_model=NearbyResponse)
-async def nearby_post(body: NearbyRequest, engine: EngineDep, settings: SettingsDep) -> Response:
+async def nearby_post(
+    body: NearbyRequest, engine: EngineDep, settings: SettingsDep, walking: WalkingDep
+) -> Response:
     """The same search with the location in a JSON body, out of URLs and access logs."""
     spec = nearby_spec_from_body(settings, body)
-    return json_response(await finder.nearby(engine, settings.cursor_secret, spec))
+    return json_response(await _nearby(spec, engine, settings, walking))
+
+
+async def _nearby(
+    spec: NearbySpec, engine: EngineDep, settings: SettingsDep, walking: WalkingDep
+) -> dict[str, object]:
+    if spec.sort == "distance" and spec.profile is None:
+        return await finder.nearby(engine, settings.cursor_secret, spec)
+    return await nearby_with_walking(
+        engine, walking, settings.cursor_secret, spec, settings.walk_sort_max_candidates
+    )
 
 
 @router.get("/search", operation_id="search_facilities", response_model=SearchResponse)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.schemas.common import CoordSysName, LonLat, Page, SafeStr, Vacancy
@@ -27,6 +29,9 @@ class FacilitySummary(BaseModel):
 
 class NearbyItem(FacilitySummary):
     distance_m: float = Field(description="Spheroidal distance from the origin, metres.")
+    walk_minutes: float | None = Field(
+        None, description="With `profile` or sort=walk_minutes; null if not reachable on foot."
+    )
 
 
 class NearbyResponse(Page):
@@ -110,3 +115,5 @@ class NearbyRequest(BaseModel):
     age_months: int | None = Field(None, ge=0, le=72)
     limit: int | None = Field(None, ge=1)
     cursor: SafeStr | None = Field(None, max_length=512)
+    sort: Literal["distance", "walk_minutes"] = "distance"
+    profile: SafeStr | None = Field(None, max_length=30)
