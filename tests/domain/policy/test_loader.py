@@ -35,25 +35,115 @@ def mutate(old: str, new: str, at: str | None = None) -> tuple[str, int]:
 
 
 @pytest.mark.parametrize(
-    ("case", "old", "new", None, "reason"),
+    ("case", "old", "new", "at", "reason"),
     [
-        ("unknown field", 'name_zh = "测试津贴"', 'name_zh = "测试津贴"\ncolour = "red"', "colour", "unknown field"),
-        ("unknown fact", 'fact = "age_years", op = "gte", value = 80', 'fact = "age", op = "gte", value = 80', None, "unknown person fact 'age'"),
-        ("unknown operator", 'fact = "age_years", op = "gte", value = 80', 'fact = "age_years", op = "gt", value = 80', None, "Input should be 'eq'"),
-        ("operator wrong for type", 'fact = "age_years", op = "gte", value = 80', 'fact = "age_years", op = "is_true"', None, "age_years (int) takes"),
-        ("value out of range", 'fact = "age_years", op = "gte", value = 80', 'fact = "age_years", op = "gte", value = 800', None, "ranges over 0..130"),
-        ("unknown code", 'value = "dibao" }]\noutcome = { description_zh = "床位费减半"', 'value = "dibaoo" }]\noutcome = { description_zh = "床位费减半"', "dibaoo", "income_status takes one of"),
-        ("bad date in TOML", "effective_from = 2025-07-01", "effective_from = 2025-13-01", None, "Expected newline"),
+        (
+            "unknown field",
+            'name_zh = "测试津贴"',
+            'name_zh = "测试津贴"\ncolour = "red"',
+            "colour",
+            "unknown field",
+        ),
+        (
+            "unknown fact",
+            'fact = "age_years", op = "gte", value = 80',
+            'fact = "age", op = "gte", value = 80',
+            None,
+            "unknown person fact 'age'",
+        ),
+        (
+            "unknown operator",
+            'fact = "age_years", op = "gte", value = 80',
+            'fact = "age_years", op = "gt", value = 80',
+            None,
+            "Input should be 'eq'",
+        ),
+        (
+            "operator wrong for type",
+            'fact = "age_years", op = "gte", value = 80',
+            'fact = "age_years", op = "is_true"',
+            None,
+            "age_years (int) takes",
+        ),
+        (
+            "value out of range",
+            'fact = "age_years", op = "gte", value = 80',
+            'fact = "age_years", op = "gte", value = 800',
+            None,
+            "ranges over 0..130",
+        ),
+        (
+            "unknown code",
+            'value = "dibao" }]\noutcome = { description_zh = "床位费减半"',
+            'value = "dibaoo" }]\noutcome = { description_zh = "床位费减半"',
+            "dibaoo",
+            "income_status takes one of",
+        ),
+        (
+            "bad date in TOML",
+            "effective_from = 2025-07-01",
+            "effective_from = 2025-13-01",
+            None,
+            "Expected newline",
+        ),
         ("bad date as text", "on = 2024-06-01", 'on = "2024-02-30"', None, "valid date"),
         ("float money", "yuan = 100", "yuan = 100.5", None, "TOML float is refused for money"),
-        ("money with three decimals", "yuan = 100", 'yuan = "100.505"', None, "money must look like"),
-        ("unknown document", 'cite = [{ doc = "doc", article = "第4条" }]', 'cite = [{ doc = "docs", article = "第4条" }]', None, "no document 'docs'"),
-        ("unknown parameter", 'amount = "allowance" }', 'amount = "allowances" }', None, "no parameter named 'allowances'"),
-        ("parameter of the wrong kind", 'share = "half"', 'share = "allowance"', None, "is money, a ratio parameter"),
-        ("example naming no rule", 'applies = ["test_allowance"]', 'applies = ["test_allowances"]', None, "no rule with id"),
-        ("example fact unknown", "facts = { age_years = 80 }", "facts = { agee = 80 }", None, "unknown field"),
-        ("example fact out of range", "facts = { age_years = 80 }", "facts = { age_years = 300 }", None, "less than or equal to 130"),
-        ("failing example", 'applies = ["test_allowance"]', 'applies = ["test_later_rule"]', None, "example '80岁' fails"),
+        (
+            "money with three decimals",
+            "yuan = 100",
+            'yuan = "100.505"',
+            None,
+            "money must look like",
+        ),
+        (
+            "unknown document",
+            'cite = [{ doc = "doc", article = "第4条" }]',
+            'cite = [{ doc = "docs", article = "第4条" }]',
+            None,
+            "no document 'docs'",
+        ),
+        (
+            "unknown parameter",
+            'amount = "allowance" }',
+            'amount = "allowances" }',
+            None,
+            "no parameter named 'allowances'",
+        ),
+        (
+            "parameter of the wrong kind",
+            'share = "half"',
+            'share = "allowance"',
+            None,
+            "is money, a ratio parameter",
+        ),
+        (
+            "example naming no rule",
+            'applies = ["test_allowance"]',
+            'applies = ["test_allowances"]',
+            None,
+            "no rule with id",
+        ),
+        (
+            "example fact unknown",
+            "facts = { age_years = 80 }",
+            "facts = { agee = 80 }",
+            None,
+            "unknown field",
+        ),
+        (
+            "example fact out of range",
+            "facts = { age_years = 80 }",
+            "facts = { age_years = 300 }",
+            None,
+            "less than or equal to 130",
+        ),
+        (
+            "failing example",
+            'applies = ["test_allowance"]',
+            'applies = ["test_later_rule"]',
+            "[[example]]",
+            "example '80岁' fails",
+        ),
     ],
 )
 def test_refusal_names_file_and_line(
@@ -79,8 +169,10 @@ def test_a_key_inside_a_nested_any_of_is_located() -> None:
 
 
 def test_a_sample_value_needs_a_note() -> None:
-    text, line = mutate('sample_value = true\nnote = "示例值"\n\n[parameter.market_price]',
-                        'sample_value = true\n\n[parameter.market_price]')
+    text, _line = mutate(
+        'sample_value = true\nnote = "示例值"\n\n[parameter.market_price]',
+        "sample_value = true\n\n[parameter.market_price]",
+    )
     error = refusal(text)
     assert "needs a `note`" in error.reason
     assert text.splitlines()[error.line - 1].startswith("[[parameter.income_standard.values]]")
