@@ -12,7 +12,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from app.api.caching import ConditionalGet
 from app.api.routes import auth, facilities, health, regions, vocabulary
 from app.api.routes import walking as walking_routes
-from app.db.session import create_engine
+from app.db.session import create_engine, read_engine
 from app.errors import InvalidParam, install_error_handlers, problem_response
 from app.services.walking import Walking, load_walking
 from app.settings import Settings
@@ -59,7 +59,8 @@ def create_app(settings: Settings | None = None, walking_state: Walking | None =
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.engine = create_engine(settings)
+        app.state.write_engine = create_engine(settings)
+        app.state.engine = read_engine(app.state.write_engine)
         app.state.walking = walking_state or await load_walking(
             app.state.engine,
             settings.config_dir,
@@ -70,7 +71,7 @@ def create_app(settings: Settings | None = None, walking_state: Walking | None =
         try:
             yield
         finally:
-            await app.state.engine.dispose()
+            await app.state.write_engine.dispose()
 
     app = FastAPI(
         title="一老一小 service finder",

@@ -21,7 +21,12 @@ class Settings(BaseSettings):
         validation_alias="DATABASE_URL",
         description="SQLAlchemy URL of the PostGIS database (asyncpg driver).",
     )
-    db_pool_size: int = Field(10, ge=1, le=200, description="Connections kept in the pool.")
+    db_pool_size: int = Field(
+        20, ge=1, le=200, description="Connections kept in the pool (≥ expected concurrency)."
+    )
+    db_pool_overflow: int = Field(
+        5, ge=0, le=200, description="Extra connections opened under bursts, closed after use."
+    )
     db_statement_timeout_ms: int = Field(
         5000, ge=100, description="Server-side statement timeout for API queries."
     )

@@ -22,17 +22,24 @@ from app.settings import Settings
 from geo.coords import CoordinateError, to_wgs84
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def _engine(request: Request) -> AsyncEngine:
+async def _engine(request: Request) -> AsyncEngine:
+    """The read engine (autocommit: one statement, no BEGIN/ROLLBACK)."""
     engine: AsyncEngine = request.app.state.engine
     return engine
 
 
-def _walking(request: Request) -> Walking:
+async def _write_engine(request: Request) -> AsyncEngine:
+    """The transactional engine: a change and its audit event commit together."""
+    engine: AsyncEngine = request.app.state.write_engine
+    return engine
+
+
+async def _walking(request: Request) -> Walking:
     state: Walking = request.app.state.walking
     return state
 
@@ -40,6 +47,7 @@ def _walking(request: Request) -> Walking:
 SettingsDep = Annotated[Settings, Depends(_settings)]
 WalkingDep = Annotated[Walking, Depends(_walking)]
 EngineDep = Annotated[AsyncEngine, Depends(_engine)]
+WriteEngineDep = Annotated[AsyncEngine, Depends(_write_engine)]
 
 
 def _codes(
@@ -188,7 +196,7 @@ def nearby_spec_from_body(settings: Settings, body: NearbyRequest) -> NearbySpec
     )
 
 
-def _filter_from_query(
+async def _filter_from_query(
     settings: SettingsDep,
     kind: Annotated[list[str], Query(description="Kind codes; repeat or comma-separate.")] = [],  # noqa: B006
     service: Annotated[list[str], Query(description="Service codes, all required.")] = [],  # noqa: B006
@@ -229,7 +237,7 @@ def _filter_from_query(
 FilterDep = Annotated[FacilityFilter, Depends(_filter_from_query)]
 
 
-def _nearby_from_query(
+async def _nearby_from_query(
     settings: SettingsDep,
     flt: FilterDep,
     lon: Annotated[float, Query(ge=-180, le=180, allow_inf_nan=False, description="Longitude.")],
@@ -264,7 +272,7 @@ def _nearby_from_query(
 NearbyQueryDep = Annotated[NearbySpec, Depends(_nearby_from_query)]
 
 
-def _limit(
+async def _limit(
     settings: SettingsDep,
     limit: Annotated[int | None, Query(ge=1, description="Results per page.")] = None,
 ) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from app.api.deps import EngineDep, SettingsDep, StaffDep
+from app.api.deps import SettingsDep, StaffDep, WriteEngineDep
 from app.api.routes.facilities import json_response
 from app.api.schemas.auth import SignIn, StaffOut, TokenOut
 from app.errors import PROBLEM_RESPONSES
@@ -15,7 +15,7 @@ router = APIRouter(prefix="/v1/auth", tags=["staff"], responses=PROBLEM_RESPONSE
 
 
 @router.post("/token", operation_id="staff_sign_in", response_model=TokenOut)
-async def sign_in(body: SignIn, engine: EngineDep, settings: SettingsDep) -> Response:
+async def sign_in(body: SignIn, engine: WriteEngineDep, settings: SettingsDep) -> Response:
     """Exchange a username and password for a bearer token."""
     token, expires = await staff.sign_in(
         engine, body.username, body.password, settings.staff_token_ttl_s
