@@ -86,3 +86,29 @@ def run_wrk(
     raise RuntimeError(
         f"wrk printed no result (exit {done.returncode}):\n{done.stdout}{done.stderr}"
     )
+
+
+def combine(rounds: list[WrkResult]) -> WrkResult:
+    """Several runs against one server as one: counts add up, percentiles are the median round."""
+    if len(rounds) == 1:
+        return rounds[0]
+
+    def median(values: list[int]) -> int:
+        return sorted(values)[len(values) // 2]
+
+    requests = sum(r.requests for r in rounds)
+    return WrkResult(
+        requests=requests,
+        duration_us=sum(r.duration_us for r in rounds),
+        bytes=sum(r.bytes for r in rounds),
+        p50_us=median([r.p50_us for r in rounds]),
+        p95_us=median([r.p95_us for r in rounds]),
+        p99_us=median([r.p99_us for r in rounds]),
+        mean_us=sum(r.mean_us * r.requests for r in rounds) / max(requests, 1),
+        max_us=max(r.max_us for r in rounds),
+        err_connect=sum(r.err_connect for r in rounds),
+        err_read=sum(r.err_read for r in rounds),
+        err_write=sum(r.err_write for r in rounds),
+        err_status=sum(r.err_status for r in rounds),
+        err_timeout=sum(r.err_timeout for r in rounds),
+    )

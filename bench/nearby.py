@@ -17,7 +17,6 @@ import random
 import subprocess
 import time
 import urllib.request
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -27,15 +26,14 @@ from sqlalchemy.engine import make_url
 
 from app.domain.vocabulary import kinds
 from bench import places, registry
-from bench.loadgen import WrkResult, ensure_wrk, run_wrk
-from bench.servers import ROOT, Server, Servers
+from bench.loadgen import combine, ensure_wrk, run_wrk
+from bench.report import Measured, print_report
+from bench.servers import ROOT, Server, Servers, host_cpu_jiffies
 
 OUT = ROOT / "bench" / "out"
 PG_DIR = "/var/tmp/yilao-yixiao/pg"
 PG_PORT = 54329
 NEARBY = "/v1/facilities/nearby"
-MIN_RPS_RATIO = 0.5
-MAX_P95_RATIO = 4.0
 
 
 def ensure_cluster(db: registry.BenchDatabase) -> None:
@@ -84,59 +82,52 @@ def same_rows(app: Server, raw: Server, paths: list[str], limit: int) -> tuple[i
     return same, len(paths)
 
 
-def _ms(us: float) -> str:
-    return f"{us / 1000:.2f} ms"
+def pg_sessions(db: registry.BenchDatabase) -> int:
+    """Sessions ever opened on the bench database (pg_stat_database.sessions)."""
+    query = "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"
+    with psycopg.connect(db.dsn, autocommit=True) as conn:
+        row = conn.execute(query).fetchone()
+    return int(row[0]) if row else 0
 
 
-def report(
-    raw: WrkResult, app: WrkResult, cpu: dict[str, float], memory: dict[str, dict[str, int]]
-) -> bool:
-    rps_ratio = app.rps / raw.rps
-    p95_ratio = app.p95_us / raw.p95_us
-    errors = {
-        name: {"non_2xx": r.err_status, "socket": r.socket_errors}
-        for name, r in (("raw", raw), ("app", app))
-    }
-    ok_errors = all(e["non_2xx"] == 0 and e["socket"] == 0 for e in errors.values())
-    ok = rps_ratio >= MIN_RPS_RATIO and p95_ratio < MAX_P95_RATIO and ok_errors
-    rows = [
-        ("", "raw asyncpg", "full app", "app / raw"),
-        ("requests/s", f"{raw.rps:.0f}", f"{app.rps:.0f}", f"{rps_ratio:.2f}"),
-        ("p50", _ms(raw.p50_us), _ms(app.p50_us), f"{app.p50_us / raw.p50_us:.2f}"),
-        ("p95", _ms(raw.p95_us), _ms(app.p95_us), f"{p95_ratio:.2f}"),
-        ("p99", _ms(raw.p99_us), _ms(app.p99_us), f"{app.p99_us / raw.p99_us:.2f}"),
-        ("requests", f"{raw.requests}", f"{app.requests}", ""),
-        ("non-2xx", f"{raw.err_status}", f"{app.err_status}", ""),
-        ("socket errors", f"{raw.socket_errors}", f"{app.socket_errors}", ""),
-        (
-            "server CPU/request",
-            f"{cpu['raw'] / raw.requests * 1e3:.2f} ms",
-            f"{cpu['app'] / app.requests * 1e3:.2f} ms",
-            f"{(cpu['app'] / app.requests) / (cpu['raw'] / raw.requests):.2f}",
-        ),
-    ]
-    print()
-    for label, a, b, c in rows:
-        print(f"  {label:<20}{a:>14}{b:>14}{c:>12}")
-    bar_rps = "PASS" if rps_ratio >= MIN_RPS_RATIO else "FAIL"
-    bar_p95 = "PASS" if p95_ratio < MAX_P95_RATIO else "FAIL"
-    print(f"\n  throughput ratio {rps_ratio:.2f} (bar ≥ {MIN_RPS_RATIO}): {bar_rps}")
-    print(f"  p95 ratio        {p95_ratio:.2f} (bar < {MAX_P95_RATIO}): {bar_p95}")
-    print(f"  errors           {'none' if ok_errors else errors}")
-    mem = memory["app"]
-    print(
-        f"  app resident memory after the run: VmRSS {mem['VmRSS'] / 1024:.1f} MiB"
-        f" (peak VmHWM {mem['VmHWM'] / 1024:.1f} MiB);"
-        f" raw endpoint VmRSS {memory['raw']['VmRSS'] / 1024:.1f} MiB"
+def measure(
+    wrk: str, server: Server, db: registry.BenchDatabase, paths_file: Path, load: dict[str, Any]
+) -> Measured:
+    """One wrk run against `server`, with its CPU, the host's CPU and new PG sessions."""
+    cpu, host, sessions = server.cpu_seconds(), host_cpu_jiffies(), pg_sessions(db)
+    result = run_wrk(wrk, server.url, paths_file, **load)
+    busy, total = (after - before for after, before in zip(host_cpu_jiffies(), host, strict=True))
+    return Measured(
+        wrk=result,
+        server_cpu_s=server.cpu_seconds() - cpu,
+        host_busy=busy / max(total, 1),
+        sessions_opened=pg_sessions(db) - sessions - 1,  # less our own pg_sessions() call
     )
-    print(f"\n  RESULT: {'PASS' if ok else 'FAIL'}")
-    return ok
+
+
+def background_cpu(seconds: float = 2.0) -> float:
+    """Share of all CPUs busy over a short idle moment: other work on the machine."""
+    busy, total = host_cpu_jiffies()
+    time.sleep(seconds)
+    busy_after, total_after = host_cpu_jiffies()
+    return (busy_after - busy) / max(total_after - total, 1)
+
+
+def merge(rounds: list[Measured]) -> Measured:
+    busy = sum(m.host_busy * m.wrk.duration_us for m in rounds)
+    return Measured(
+        wrk=combine([m.wrk for m in rounds]),
+        server_cpu_s=sum(m.server_cpu_s for m in rounds),
+        host_busy=busy / sum(m.wrk.duration_us for m in rounds),
+        sessions_opened=sum(m.sessions_opened for m in rounds),
+    )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=20, help="seconds of load per server")
     parser.add_argument("--warmup", type=int, default=5, help="seconds of warm-up per server")
+    parser.add_argument("--rounds", type=int, default=1, help="interleaved raw/app runs")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--rows", type=int, default=registry.DEFAULT_ROWS)
@@ -146,6 +137,11 @@ def main() -> int:
     parser.add_argument("--radius-m", type=int, default=3000)
     parser.add_argument("--limit", type=int, default=20)
     parser.add_argument("--db-url", default=registry.DEFAULT_URL)
+    parser.add_argument(
+        "--app-factory",
+        default="app.main:create_app",
+        help="module:factory of the full app (to compare a variant against the same baseline)",
+    )
     parser.add_argument(
         "--plan-cache-mode",
         choices=("auto", "force_custom_plan", "force_generic_plan"),
@@ -166,9 +162,10 @@ def main() -> int:
     write_paths(paths_file, args.points, args.seed + 1, args.kind, args.radius_m, args.limit)
     paths = paths_file.read_text().splitlines()
 
+    busy_before = background_cpu()
     env = {**os.environ, "DATABASE_URL": db.async_url}
     raw = Server("raw", "bench.raw_app:create_app", env)
-    app = Server("app", "app.main:create_app", env)
+    app = Server("app", args.app_factory, env)
     load: dict[str, Any] = {"duration_s": args.duration, "connections": args.connections}
     load["threads"] = args.threads
     with Servers(raw, app):
@@ -179,28 +176,46 @@ def main() -> int:
         print(f"[bench] same facilities and total from both at {same}/{sampled} sample locations")
         for server in (raw, app):
             run_wrk(wrk, server.url, paths_file, **{**load, "duration_s": args.warmup})
-        results: dict[str, WrkResult] = {}
-        cpu: dict[str, float] = {}
-        for server in (raw, app):
-            print(f"[bench] {server.name}: wrk {args.connections} connections, {args.duration} s")
-            before = server.cpu_seconds()
-            results[server.name] = run_wrk(wrk, server.url, paths_file, **load)
-            cpu[server.name] = server.cpu_seconds() - before
+        rounds: dict[str, list[Measured]] = {"raw": [], "app": []}
+        for round_no in range(1, args.rounds + 1):
+            for server in (raw, app):
+                print(
+                    f"[bench] round {round_no}/{args.rounds} {server.name}:"
+                    f" wrk {args.connections} connections, {args.threads} threads,"
+                    f" {args.duration} s",
+                    flush=True,
+                )
+                rounds[server.name].append(measure(wrk, server, db, paths_file, load))
         memory = {s.name: s.memory_kib() for s in (raw, app)}
-    ok = report(results["raw"], results["app"], cpu, memory)
+    measured = {name: merge(runs) for name, runs in rounds.items()}
+    notes = [
+        f"{args.rows:,} facilities; {args.points:,} locations; kind={args.kind};"
+        f" radius {args.radius_m} m; limit {args.limit} (the database is asked for"
+        f" {args.limit + 1} rows by both); plan_cache_mode={args.plan_cache_mode};"
+        f" {os.cpu_count()} CPUs shared by wrk, both servers and PostgreSQL",
+    ]
+    if busy_before > 0.1:
+        notes.append(f"CPUs {busy_before:.0%} busy before the servers started: other work")
+    if args.rounds > 1:
+        notes.append(f"{args.rounds} interleaved rounds: totals summed, percentiles the median")
+    if same != sampled:
+        notes.append(f"FAIL: the two servers disagree at {sampled - same}/{sampled} locations")
+    verdict = print_report(measured["raw"], measured["app"], memory, notes)
+    verdict["pass"] = verdict["pass"] and same == sampled
     summary = {
         "at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "args": vars(args) | {"db_url": make_url(args.db_url).render_as_string(True)},
         "cpus": os.cpu_count(),
+        "cpu_busy_before": busy_before,
         "registry_load_s": loaded_in,
         "same_rows": [same, sampled],
-        "results": {k: asdict(v) | {"rps": v.rps} for k, v in results.items()},
-        "server_cpu_s": cpu,
+        "results": {k: m.as_json() for k, m in measured.items()},
+        "rounds": {k: [m.as_json() for m in runs] for k, runs in rounds.items()},
         "memory_kib": memory,
-        "pass": ok,
+        "verdict": verdict,
     }
     (OUT / "nearby.json").write_text(json.dumps(summary, indent=2) + "\n")
-    return 0 if ok else 1
+    return 0 if verdict["pass"] else 1
 
 
 if __name__ == "__main__":

@@ -38,28 +38,46 @@ Message = dict[str, Any]
 
 @dataclass(frozen=True, slots=True)
 class CompiledNearby:
-    """The nearby statement as SQL text with $1..$n and the bind names in that order."""
+    """The nearby statement as SQL text with $1..$n, its bind names in order and defaults.
+
+    Every bind keeps the value the statement was built with (the app's default status
+    filter, the SRID …) except the request's lon, lat, radius_m, kind and limit.
+    """
 
     sql: str
     names: tuple[str, ...]
-    constants: dict[str, Any]
+    defaults: dict[str, Any]
+    kind_name: str
+    limit_name: str
 
     @classmethod
     def compile(cls) -> CompiledNearby:
+        statement = nearby_statement_sql()
         dialect = asyncpg_dialect.dialect(paramstyle="numeric_dollar")  # type: ignore[no-untyped-call]
-        compiled = nearby_statement_sql().compile(dialect=dialect)
+        compiled = statement.compile(dialect=dialect)
         names = tuple(compiled.positiontup or ())
-        wanted = {"lon", "lat", "radius_m", "limit"}
+        limit_clause = getattr(statement, "_limit_clause", None)
+        limit = {n for n, b in compiled.binds.items() if b is limit_clause} & set(names)
+        limit = {"limit"} if "limit" in names else limit
         kind = {"kind", "kinds"} & set(names)  # one kind code, or a list of codes
-        constants = {k: v for k, v in compiled.params.items() if k not in wanted | kind}
-        if not wanted <= set(names) or len(kind) != 1 or None in constants.values():
+        if not {"lon", "lat", "radius_m"} <= set(names) or len(kind) != 1 or len(limit) != 1:
             raise RuntimeError(f"unexpected bind parameters in nearby SQL: {names}")
-        return cls(compiled.string, names, constants)
+        return cls(compiled.string, names, dict(compiled.params), kind.pop(), limit.pop())
 
     def arguments(self, values: dict[str, Any]) -> list[Any]:
         """Positional arguments; `values["kind"]` is one code, sent as a list if need be."""
-        merged = {**self.constants, **values, "kinds": [values["kind"]]}
-        return [merged[name] for name in self.names]
+        merged = {
+            **self.defaults,
+            "lon": values["lon"],
+            "lat": values["lat"],
+            "radius_m": values["radius_m"],
+            self.kind_name: [values["kind"]] if self.kind_name == "kinds" else values["kind"],
+            self.limit_name: values["limit"],
+        }
+        arguments = [merged[name] for name in self.names]
+        if None in arguments:
+            raise RuntimeError(f"nearby SQL has a bind without a value: {self.names}")
+        return arguments
 
 
 def parse_query(query_string: bytes) -> dict[str, Any]:
