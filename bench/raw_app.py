@@ -2,8 +2,8 @@
 
 A bare ASGI callable (no framework, no validation beyond parsing, no rendering):
 GET /v1/facilities/nearby?lon=&lat=&radius_m=&kind=&limit= runs the statement of
-`app.db.queries.facilities.nearby_statement_sql()`, compiled once to asyncpg's
-$n placeholders, with `limit + 1` rows as the app asks for (it fetches one extra
+`app.db.queries.facilities.compiled_nearby` (the app's own statement, compiled once to
+asyncpg's $n placeholders, exactly as the app runs it), with `limit + 1` rows as the app asks for (it fetches one extra
 row to know whether there is a next page), and returns those rows as they come.
 The pool has the app's size (pool_size, max_size = pool_size + max_overflow) and the
 connection arguments of the app's own engine (statement timeout, JIT off, …).
@@ -22,8 +22,9 @@ import orjson
 from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import asyncpg as asyncpg_dialect
 
-from app.db.queries.facilities import nearby_statement_sql
+from app.db.queries.facilities import CompiledQuery, compiled_nearby, nearby_values
 from app.db.session import create_engine
+from app.domain.filters import FacilityFilter
 from app.settings import Settings
 
 PATH = "/v1/facilities/nearby"
@@ -38,46 +39,27 @@ Message = dict[str, Any]
 
 @dataclass(frozen=True, slots=True)
 class CompiledNearby:
-    """The nearby statement as SQL text with $1..$n, its bind names in order and defaults.
+    """The app's nearby statement for one kind, compiled once, as the app compiles it."""
 
-    Every bind keeps the value the statement was built with (the app's default status
-    filter, the SRID …) except the request's lon, lat, radius_m, kind and limit.
-    """
-
-    sql: str
-    names: tuple[str, ...]
-    defaults: dict[str, Any]
-    kind_name: str
-    limit_name: str
+    query: CompiledQuery
 
     @classmethod
     def compile(cls) -> CompiledNearby:
-        statement = nearby_statement_sql()
         dialect = asyncpg_dialect.dialect(paramstyle="numeric_dollar")  # type: ignore[no-untyped-call]
-        compiled = statement.compile(dialect=dialect)
-        names = tuple(compiled.positiontup or ())
-        limit_clause = getattr(statement, "_limit_clause", None)
-        limit = {n for n, b in compiled.binds.items() if b is limit_clause} & set(names)
-        limit = {"limit"} if "limit" in names else limit
-        kind = {"kind", "kinds"} & set(names)  # one kind code, or a list of codes
-        if not {"lon", "lat", "radius_m"} <= set(names) or len(kind) != 1 or len(limit) != 1:
-            raise RuntimeError(f"unexpected bind parameters in nearby SQL: {names}")
-        return cls(compiled.string, names, dict(compiled.params), kind.pop(), limit.pop())
+        return cls(
+            compiled_nearby(FacilityFilter(kinds=("meal_point",)), paged=False, dialect=dialect)
+        )
 
-    def arguments(self, values: dict[str, Any]) -> list[Any]:
-        """Positional arguments; `values["kind"]` is one code, sent as a list if need be."""
-        merged = {
-            **self.defaults,
-            "lon": values["lon"],
-            "lat": values["lat"],
-            "radius_m": values["radius_m"],
-            self.kind_name: [values["kind"]] if self.kind_name == "kinds" else values["kind"],
-            self.limit_name: values["limit"],
-        }
-        arguments = [merged[name] for name in self.names]
-        if None in arguments:
-            raise RuntimeError(f"nearby SQL has a bind without a value: {self.names}")
-        return arguments
+    @property
+    def sql(self) -> str:
+        return self.query.sql
+
+    def arguments(self, values: dict[str, Any]) -> tuple[Any, ...]:
+        """Positional arguments for lon, lat, radius_m, one kind and the limit."""
+        flt = FacilityFilter(kinds=(values["kind"],))
+        return self.query.arguments(
+            nearby_values(values["lon"], values["lat"], values["radius_m"], flt, values["limit"])
+        )
 
 
 def parse_query(query_string: bytes) -> dict[str, Any]:

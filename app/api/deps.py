@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Header, Query, Request
+from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.api.schemas.common import CoordSysName
@@ -196,76 +197,76 @@ def nearby_spec_from_body(settings: Settings, body: NearbyRequest) -> NearbySpec
     )
 
 
-async def _filter_from_query(
-    settings: SettingsDep,
-    kind: Annotated[list[str], Query(description="Kind codes; repeat or comma-separate.")] = [],  # noqa: B006
-    service: Annotated[list[str], Query(description="Service codes, all required.")] = [],  # noqa: B006
-    status: Annotated[list[str], Query(description="Statuses; default all but closed.")] = [],  # noqa: B006
-    puhui: Annotated[
-        bool | None, Query(description="Only 普惠 (true) or non-普惠 (false).")
-    ] = None,
-    has_vacancy: Annotated[
-        bool | None, Query(description="Only facilities with a vacancy.")
-    ] = None,
-    open_now: Annotated[bool, Query(description="Only facilities open now (local time).")] = False,
-    open_at: Annotated[
-        str | None, Query(description="Only facilities open at this ISO date-time.")
-    ] = None,
-    age_years: Annotated[
-        int | None, Query(ge=0, le=130, description="An elder's age served.")
-    ] = None,
-    age_months: Annotated[
-        int | None, Query(ge=0, le=72, description="A child's age in months.")
-    ] = None,
-    city: Annotated[str | None, Query(pattern=r"^\d{6}$", description="City code.")] = None,
-) -> FacilityFilter:
-    return build_filter(
-        settings,
-        kind=kind,
-        service=service,
-        status=status,
-        puhui=puhui,
-        has_vacancy=has_vacancy,
-        open_now=open_now,
-        open_at=open_at,
-        age_years=age_years,
-        age_months=age_months,
-        city=city,
+class FilterQuery(BaseModel):
+    """Filter parameters shared by nearby, search and region listings."""
+
+    kind: list[str] = Field([], description="Kind codes; repeat or comma-separate.")
+    service: list[str] = Field([], description="Service codes, all required.")
+    status: list[str] = Field([], description="Statuses; default all but closed.")
+    puhui: bool | None = Field(None, description="Only 普惠 (true) or non-普惠 (false).")
+    has_vacancy: bool | None = Field(None, description="Only facilities with a vacancy.")
+    open_now: bool = Field(False, description="Only facilities open now (local time).")
+    open_at: str | None = Field(None, description="Only facilities open at this ISO date-time.")
+    age_years: int | None = Field(None, ge=0, le=130, description="An elder's age served.")
+    age_months: int | None = Field(None, ge=0, le=72, description="A child's age in months.")
+    city: str | None = Field(None, pattern=r"^\d{6}$", description="City code.")
+
+    def to_filter(self, settings: Settings) -> FacilityFilter:
+        return build_filter(
+            settings,
+            kind=self.kind,
+            service=self.service,
+            status=self.status,
+            puhui=self.puhui,
+            has_vacancy=self.has_vacancy,
+            open_now=self.open_now,
+            open_at=self.open_at,
+            age_years=self.age_years,
+            age_months=self.age_months,
+            city=self.city,
+        )
+
+
+class NearbyQuery(FilterQuery):
+    """A nearby search in the query string (one model: validated in one pass)."""
+
+    lon: float = Field(ge=-180, le=180, allow_inf_nan=False, description="Longitude.")
+    lat: float = Field(ge=-90, le=90, allow_inf_nan=False, description="Latitude.")
+    coordsys: CoordSysName = Field(
+        "wgs84", description="Coordinate system of lon/lat and of the answer."
     )
+    radius_m: int | None = Field(None, ge=1, description="Search radius in metres.")
+    limit: int | None = Field(None, ge=1, description="Results per page.")
+    cursor: str | None = Field(None, max_length=512, description="From next_cursor.")
+    sort: Literal["distance", "walk_minutes"] = Field("distance", description="Order of results.")
+    profile: str | None = Field(
+        None, max_length=30, description="Walking profile; adds walk_minutes."
+    )
+
+
+async def _filter_from_query(
+    settings: SettingsDep, query: Annotated[FilterQuery, Query()]
+) -> FacilityFilter:
+    return query.to_filter(settings)
 
 
 FilterDep = Annotated[FacilityFilter, Depends(_filter_from_query)]
 
 
 async def _nearby_from_query(
-    settings: SettingsDep,
-    flt: FilterDep,
-    lon: Annotated[float, Query(ge=-180, le=180, allow_inf_nan=False, description="Longitude.")],
-    lat: Annotated[float, Query(ge=-90, le=90, allow_inf_nan=False, description="Latitude.")],
-    coordsys: Annotated[
-        CoordSysName, Query(description="Coordinate system of lon/lat and of the answer.")
-    ] = "wgs84",
-    radius_m: Annotated[int | None, Query(ge=1, description="Search radius in metres.")] = None,
-    limit: Annotated[int | None, Query(ge=1, description="Results per page.")] = None,
-    cursor: Annotated[str | None, Query(max_length=512, description="From next_cursor.")] = None,
-    sort: Annotated[
-        Literal["distance", "walk_minutes"], Query(description="Order of results.")
-    ] = "distance",
-    profile: Annotated[
-        str | None, Query(max_length=30, description="Walking profile; adds walk_minutes.")
-    ] = None,
+    settings: SettingsDep, query: Annotated[NearbyQuery, Query()]
 ) -> NearbySpec:
     return nearby_spec(
         settings,
-        lon=lon,
-        lat=lat,
-        coordsys=coordsys,
-        radius_m=radius_m,
-        flt=flt,
-        limit=limit,
-        cursor=cursor,
-        sort=sort,
-        profile=profile,
+        lon=query.lon,
+        lat=query.lat,
+        coordsys=query.coordsys,
+        radius_m=query.radius_m,
+        flt=query.to_filter(settings),
+        limit=query.limit,
+        cursor=query.cursor,
+        sort=query.sort,
+        profile=query.profile,
     )
 
 

@@ -8,7 +8,7 @@ import psycopg
 from fastapi.testclient import TestClient
 from sqlalchemy.dialects import postgresql
 
-from app.db.queries.facilities import nearby_select
+from app.db.queries.facilities import nearby_select, nearby_values
 from app.domain.filters import FacilityFilter
 from geo.coords import from_wgs84, to_wgs84
 from tests.api.oracle import all_sites, nearest
@@ -129,12 +129,12 @@ def test_nearby_uses_the_spatial_index(db_dsn: str) -> None:
             " '512000', 'test', ''::tsvector, true FROM generate_series(1, 30000) g"
         )
         conn.execute("ANALYZE facility")
-        stmt = nearby_select(104.64, 30.12, 3000, FacilityFilter(kinds=("meal_point",)), 21)
-        compiled = stmt.compile(
+        flt = FacilityFilter(kinds=("meal_point",))
+        compiled = nearby_select(flt, paged=False).compile(
             dialect=postgresql.psycopg.dialect(),  # type: ignore[attr-defined]
-            compile_kwargs={"render_postcompile": True},
         )
-        plan = conn.execute("EXPLAIN (FORMAT JSON) " + compiled.string, compiled.params).fetchone()
+        values = compiled.construct_params(nearby_values(104.64, 30.12, 3000, flt, 21))
+        plan = conn.execute("EXPLAIN (FORMAT JSON) " + compiled.string, values).fetchone()
     text = str(plan)
     assert "facility_location_gix" in text
     assert "Seq Scan" not in text

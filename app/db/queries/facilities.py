@@ -7,21 +7,25 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     ColumnElement,
+    Float,
+    Integer,
     Select,
     Text,
+    Time,
     and_,
     any_,
     bindparam,
     exists,
     false,
     func,
-    literal,
     or_,
     select,
     tuple_,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.db import spatial
@@ -59,73 +63,148 @@ class NearbyPage:
 
 
 def _filter_clauses(flt: FacilityFilter) -> list[ColumnElement[bool]]:
+    """WHERE clauses for a filter; every value is a named bind (see `filter_values`)."""
     clauses: list[ColumnElement[bool]] = [F.deleted_at.is_(None)]
     if flt.statuses:
-        statuses = bindparam("statuses", [str(s) for s in flt.statuses], type_=ARRAY(Text))
-        clauses.append(F.status == any_(statuses))
+        clauses.append(F.status == any_(bindparam("statuses", type_=ARRAY(Text))))
     if flt.kinds:
-        clauses.append(F.kinds.overlap(bindparam("kinds", list(flt.kinds), type_=ARRAY(Text))))
+        clauses.append(F.kinds.overlap(bindparam("kinds", type_=ARRAY(Text))))
     if flt.services:
-        clauses.append(
-            F.services.contains(bindparam("services", list(flt.services), type_=ARRAY(Text)))
-        )
+        clauses.append(F.services.contains(bindparam("services", type_=ARRAY(Text))))
     if flt.puhui is not None:
-        clauses.append(F.puhui.is_(flt.puhui))
+        clauses.append(F.puhui == bindparam("puhui", type_=Boolean))
     if flt.has_vacancy is not None:
         vacant = or_(F.vacant_beds > 0, F.vacant_childcare_places > 0)
         clauses.append(
             func.coalesce(vacant, false()) if flt.has_vacancy else ~func.coalesce(vacant, false())
         )
     if flt.age_years is not None:
-        clauses.append(F.elder_min_age_years <= flt.age_years)
+        clauses.append(F.elder_min_age_years <= bindparam("age_years", type_=Integer))
     if flt.age_months is not None:
-        clauses.append(
-            and_(F.child_min_age_months <= flt.age_months, F.child_max_age_months >= flt.age_months)
-        )
+        months = bindparam("age_months", type_=Integer)
+        clauses.append(and_(F.child_min_age_months <= months, F.child_max_age_months >= months))
     if flt.open_at is not None:
         h = FacilityHours.__table__.c
+        at = bindparam("open_time", type_=Time)
         clauses.append(
             exists().where(
                 h.facility_id == F.id,
-                h.weekday == flt.open_at.weekday,
-                h.opens <= flt.open_at.at,
-                h.closes > flt.open_at.at,
+                h.weekday == bindparam("open_weekday", type_=Integer),
+                h.opens <= at,
+                h.closes > at,
             )
         )
     if flt.city_code is not None:
-        clauses.append(F.city_code == flt.city_code)
+        clauses.append(F.city_code == bindparam("city_code", type_=Text))
     return clauses
 
 
-def nearby_select(
+def filter_values(flt: FacilityFilter) -> dict[str, Any]:
+    """The bind values of `_filter_clauses(flt)`, by name."""
+    values: dict[str, Any] = {
+        "statuses": [str(s) for s in flt.statuses],
+        "kinds": list(flt.kinds),
+        "services": list(flt.services),
+        "puhui": flt.puhui,
+        "age_years": flt.age_years,
+        "age_months": flt.age_months,
+        "city_code": flt.city_code,
+    }
+    if flt.open_at is not None:
+        values["open_weekday"] = flt.open_at.weekday
+        values["open_time"] = flt.open_at.at
+    return values
+
+
+def _filter_shape(flt: FacilityFilter) -> tuple[object, ...]:
+    """What decides the text of `_filter_clauses(flt)` (not its values)."""
+    return (
+        bool(flt.statuses),
+        bool(flt.kinds),
+        bool(flt.services),
+        flt.puhui is not None,
+        flt.has_vacancy,
+        flt.age_years is not None,
+        flt.age_months is not None,
+        flt.open_at is not None,
+        flt.city_code is not None,
+    )
+
+
+def nearby_select(flt: FacilityFilter, *, paged: bool) -> Select[Any]:
+    """Facilities within `:radius_m` of (`:lon`, `:lat`), nearest first, each row with the total.
+
+    Ordered by spheroidal distance then public id (a total order for keyset paging,
+    `:after_distance`, `:after_id` when `paged`); at most `:limit` rows. The radius
+    test uses the GiST index on `location`. Values come from `nearby_values`.
+    """
+    origin = spatial.point(bindparam("lon", type_=Float), bindparam("lat", type_=Float))
+    dist = spatial.distance_m(F.location, origin)
+    where = [
+        spatial.within_m(F.location, origin, bindparam("radius_m", type_=Float)),
+        *_filter_clauses(flt),
+    ]
+    total = select(func.count()).select_from(Facility.__table__).where(*where).scalar_subquery()
+    page_where = list(where)
+    if paged:
+        after = (bindparam("after_distance", type_=Float), bindparam("after_id", type_=Text))
+        page_where.append(tuple_(dist, F.public_id) > tuple_(*after))
+    return (
+        select(*SUMMARY_COLUMNS, dist.label("distance_m"), total.label("total"))
+        .where(*page_where)
+        .order_by(dist, F.public_id)
+        .limit(bindparam("limit", type_=Integer))
+    )
+
+
+def nearby_values(
     lon: float,
     lat: float,
     radius_m: float,
     flt: FacilityFilter,
     limit: int,
     after: tuple[float, str] | None = None,
-) -> Select[Any]:
-    """Facilities within `radius_m` of (lon, lat), nearest first, each row with the total.
-
-    Ordered by spheroidal distance then public id (a total order for keyset paging);
-    the radius test uses the GiST index on `location`.
-    """
-    origin = spatial.point(bindparam("lon", lon), bindparam("lat", lat))
-    dist = spatial.distance_m(F.location, origin)
-    where = [
-        spatial.within_m(F.location, origin, bindparam("radius_m", radius_m)),
-        *_filter_clauses(flt),
-    ]
-    total = select(func.count()).select_from(Facility.__table__).where(*where).scalar_subquery()
-    page_where = list(where)
+) -> dict[str, Any]:
+    """The bind values of `nearby_select`, by name."""
+    values: dict[str, Any] = {"lon": lon, "lat": lat, "radius_m": float(radius_m), "limit": limit}
+    values.update(filter_values(flt))
     if after is not None:
-        page_where.append(tuple_(dist, F.public_id) > tuple_(literal(after[0]), literal(after[1])))
-    return (
-        select(*SUMMARY_COLUMNS, dist.label("distance_m"), total.label("total"))
-        .where(*page_where)
-        .order_by(dist, F.public_id)
-        .limit(limit)
-    )
+        values["after_distance"], values["after_id"] = after
+    return values
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledQuery:
+    """A statement compiled once to asyncpg's `$1…$n`, with its bind names in order.
+
+    `constants` are binds the statement fixes itself (an SRID, say), not per request.
+    """
+
+    sql: str
+    names: tuple[str, ...]
+    constants: dict[str, Any]
+
+    @classmethod
+    def of(cls, statement: Select[Any], dialect: Dialect) -> CompiledQuery:
+        compiled = statement.compile(dialect=dialect)
+        names = tuple(compiled.positiontup or ())
+        constants = {n: v for n, v in compiled.params.items() if v is not None}
+        return cls(compiled.string, names, constants)
+
+    def arguments(self, values: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple(values[n] if n in values else self.constants[n] for n in self.names)
+
+
+_NEARBY: dict[tuple[object, ...], CompiledQuery] = {}
+
+
+def compiled_nearby(flt: FacilityFilter, *, paged: bool, dialect: Dialect) -> CompiledQuery:
+    """`nearby_select` compiled once per filter shape (≤ a few hundred shapes exist)."""
+    key = (_filter_shape(flt), paged, dialect.name, dialect.driver)
+    found = _NEARBY.get(key)
+    if found is None:
+        found = _NEARBY[key] = CompiledQuery.of(nearby_select(flt, paged=paged), dialect)
+    return found
 
 
 async def facilities_near(
@@ -137,23 +216,22 @@ async def facilities_near(
     limit: int,
     after: tuple[float, str] | None = None,
 ) -> NearbyPage:
-    """Run `nearby_select`; the total comes from the first row (or a count when empty)."""
-    stmt = nearby_select(lon, lat, radius_m, flt, limit, after)
-    rows = (await conn.execute(stmt)).all()
+    """Run `nearby_select`; the total comes from the first row (or a count when empty).
+
+    The statement is compiled once per filter shape and run as driver SQL, so a
+    request pays neither statement building nor SQLAlchemy's cache-key walk.
+    """
+    values = nearby_values(lon, lat, radius_m, flt, limit, after)
+    query = compiled_nearby(flt, paged=after is not None, dialect=conn.dialect)
+    rows = (await conn.exec_driver_sql(query.sql, query.arguments(values))).all()
     if rows:
         return NearbyPage(rows, int(rows[0].total))
     if after is None:
         return NearbyPage(rows, 0)
-    total = (await conn.execute(nearby_select(lon, lat, radius_m, flt, 1))).first()
-    return NearbyPage(rows, 0 if total is None else int(total.total))
-
-
-def nearby_statement_sql() -> Select[Any]:
-    """The app's nearby statement with one kind filter, for the benchmark's raw endpoint.
-
-    Bind `lon`, `lat`, `radius_m`, `kinds` (a one-element list), `statuses` and the limit.
-    """
-    return nearby_select(0.0, 0.0, 0.0, FacilityFilter(kinds=("meal_point",)), 21)
+    values["limit"] = 1
+    query = compiled_nearby(flt, paged=False, dialect=conn.dialect)
+    first = (await conn.exec_driver_sql(query.sql, query.arguments(values))).first()
+    return NearbyPage(rows, 0 if first is None else int(first.total))
 
 
 async def facility_detail(
@@ -229,10 +307,11 @@ async def facilities_in_region(
         .order_by(F.public_id)
         .limit(limit)
     )
-    rows = (await conn.execute(stmt)).all()
+    values = filter_values(flt)
+    rows = (await conn.execute(stmt, values)).all()
     if rows:
         return NearbyPage(rows, int(rows[0].total))
-    return NearbyPage(rows, int((await conn.execute(select(total))).scalar_one()))
+    return NearbyPage(rows, int((await conn.execute(select(total), values)).scalar_one()))
 
 
 async def search_facilities(
@@ -252,4 +331,4 @@ async def search_facilities(
         .order_by(name_hit.desc(), rank.desc(), F.public_id)
         .limit(limit)
     )
-    return (await conn.execute(stmt)).all()
+    return (await conn.execute(stmt, filter_values(flt))).all()
