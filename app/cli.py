@@ -27,6 +27,7 @@ async def _create(args: argparse.Namespace, password: str) -> int:
             role=Role(args.role),
             city_code=args.city,
             region_code=args.region,
+            facilities=tuple(args.facility),
         )
     finally:
         await engine.dispose()
@@ -40,6 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("--role", required=True, choices=[r.value for r in Role])
     create.add_argument("--city", required=True, help="city code, e.g. 512000")
     create.add_argument("--region", help="district admins: their 县/区 or 街道 code")
+    create.add_argument(
+        "--facility", action="append", default=[], help="operators: a facility id (repeatable)"
+    )
     args = parser.parse_args(argv)
     password = os.environ.get("YLYX_NEW_STAFF_PASSWORD", "")
     if not password:

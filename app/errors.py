@@ -9,6 +9,9 @@ Exception tree::
     ├── Forbidden                403  the role may not do this
     ├── NotFound                 404  no such resource
     ├── Conflict                 409  write conflicts with stored state
+    ├── PreconditionFailed       412  If-Match names a version that is no longer current
+    ├── PayloadTooLarge          413  an upload over the size cap
+    ├── PreconditionRequired     428  a write without If-Match
     └── Unavailable              503  the database cannot answer now
 
 Validation errors from FastAPI and Starlette's own 404/405 are rendered in the
@@ -110,6 +113,24 @@ class Conflict(ServiceError):
     status = 409
     type = "conflict"
     title = "Conflict"
+
+
+class PreconditionFailed(ServiceError):
+    status = 412
+    type = "precondition-failed"
+    title = "Stale version"
+
+
+class PayloadTooLarge(ServiceError):
+    status = 413
+    type = "payload-too-large"
+    title = "Upload too large"
+
+
+class PreconditionRequired(ServiceError):
+    status = 428
+    type = "precondition-required"
+    title = "If-Match required"
 
 
 class Unavailable(ServiceError):
@@ -265,4 +286,18 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
         (404, "No such resource."),
         (503, "The database is unavailable; retry after the Retry-After seconds."),
     )
+}
+
+STAFF_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **PROBLEM_RESPONSES,
+    **{
+        code: {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}, "description": desc}
+        for code, desc in (
+            (401, "No valid staff token."),
+            (403, "The role lacks the permission, or the object is outside the staff's scope."),
+            (409, "Conflicts with stored state."),
+            (412, "If-Match does not name the current version; read it again."),
+            (428, "Writes need If-Match with the ETag of the last read."),
+        )
+    },
 }

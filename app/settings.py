@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     staff_token_ttl_s: int = Field(
         8 * 3600, ge=60, description="Lifetime of a staff sign-in token, seconds."
     )
+    vacancy_max_age_days: int = Field(
+        30, ge=1, description="A vacancy reported longer ago than this is shown as unknown."
+    )
     timezone: str = Field(
         "Asia/Shanghai", description="Local time zone for opening hours (open now)."
     )

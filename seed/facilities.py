@@ -16,8 +16,8 @@ from datetime import date, datetime, timedelta, timezone
 
 from shapely.geometry import MultiPolygon, Point
 
-from app.domain.search_text import document_tokens
-from app.domain.vocabulary import ACCESSIBILITY_FEATURES, kinds, services
+from app.domain.search_text import facility_document
+from app.domain.vocabulary import ACCESSIBILITY_FEATURES, services
 from seed import kind_profiles, naming
 from seed.kind_profiles import KindProfile, child_kinds
 from seed.regions import SEED, ZIYANG
@@ -75,10 +75,7 @@ def public_id(city_code: str, kind: str, township_code: str, ordinal: int) -> st
 
 def search_document(row: FacilityRow) -> str:
     """Tokens for to_tsvector('simple', …): name, address, kind names and aliases."""
-    terms = [kinds()[k] for k in row.kinds]
-    return document_tokens(
-        row.name, row.address, *[t.name_zh for t in terms], *[a for t in terms for a in t.aliases]
-    )
+    return facility_document(row.name, row.address, row.kinds)
 
 
 def _weighted(rng: random.Random, options: Sequence[tuple[str, float]]) -> str:

@@ -2,7 +2,8 @@
 
 Only GET and HEAD answers with status 200 are tagged; a matching If-None-Match
 gets 304 with no body. POST answers (a resident's location in the body) are never
-cached, and neither are errors.
+cached, and neither are errors nor answers that set their own Cache-Control (staff
+reads: private, with the ETag of the record's version).
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ class ConditionalGet:
             if message.get("more_body", False):
                 return
             body = b"".join(chunks)
-            if start["status"] != 200:
+            if start["status"] != 200 or "cache-control" in MutableHeaders(scope=start):
                 await send(start)
                 await send({"type": "http.response.body", "body": body})
                 return

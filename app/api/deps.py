@@ -7,13 +7,16 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from fastapi import Depends, Header, Query, Request
+from fastapi import Depends, Header, Query, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, SecurityScopes
 from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.api.schemas.common import CoordSysName
 from app.api.schemas.facilities import NearbyRequest
 from app.domain.filters import DEFAULT_STATUSES, FacilityFilter, OpenAt
+from app.domain.roles import Permission
+from app.domain.vacancy import Freshness
 from app.domain.vocabulary import FacilityStatus, kinds, services
 from app.errors import BadRequest, Unauthorized
 from app.services.finder import NearbySpec
@@ -115,6 +118,7 @@ def build_filter(
         age_months=age_months,
         statuses=tuple(FacilityStatus(s) for s in statuses) or DEFAULT_STATUSES,
         city_code=city,
+        freshness=Freshness.at_most_days(settings.vacancy_max_age_days),
     )
 
 
@@ -273,6 +277,13 @@ async def _nearby_from_query(
 NearbyQueryDep = Annotated[NearbySpec, Depends(_nearby_from_query)]
 
 
+async def _freshness(settings: SettingsDep) -> Freshness:
+    return Freshness.at_most_days(settings.vacancy_max_age_days)
+
+
+FreshnessDep = Annotated[Freshness, Depends(_freshness)]
+
+
 async def _limit(
     settings: SettingsDep,
     limit: Annotated[int | None, Query(ge=1, description="Results per page.")] = None,
@@ -286,18 +297,42 @@ CoordSysDep = Annotated[
 ]
 
 
+_bearer = HTTPBearer(
+    auto_error=False,
+    description="`Bearer <token>` from POST /v1/auth/token; each operation lists the "
+    "permission it needs as the scope of this requirement.",
+)
+
+
 async def _staff(
     engine: EngineDep,
-    authorization: Annotated[
-        str | None, Header(description="`Bearer <token>` from POST /v1/auth/token.")
-    ] = None,
+    scopes: SecurityScopes,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> StaffIdentity:
-    if not authorization:
+    """The signed-in member of staff, holding every permission in `scopes` (else 403)."""
+    if credentials is None:
         raise Unauthorized("staff routes need an Authorization: Bearer token")
-    scheme, _, token = authorization.partition(" ")
-    if scheme.lower() != "bearer" or not token or len(token) > 200 or "\x00" in token:
+    token = credentials.credentials.strip()
+    if not token or len(token) > 200 or "\x00" in token:
         raise Unauthorized("the Authorization header must be `Bearer <token>`")
-    return await staff_for_token(engine, token.strip())
+    who = await staff_for_token(engine, token)
+    for scope in scopes.scopes:
+        who.require(Permission(scope))
+    return who
 
 
-StaffDep = Annotated[StaffIdentity, Depends(_staff)]
+def _needs(permission: Permission) -> Any:
+    return Security(_staff, scopes=[permission.value])
+
+
+StaffDep = Annotated[StaffIdentity, Security(_staff)]
+ReaderDep = Annotated[StaffIdentity, _needs(Permission.read_registry)]
+EditorDep = Annotated[StaffIdentity, _needs(Permission.edit_registry)]
+OperatorDep = Annotated[StaffIdentity, _needs(Permission.update_operations)]
+DeleterDep = Annotated[StaffIdentity, _needs(Permission.delete_facility)]
+ImporterDep = Annotated[StaffIdentity, _needs(Permission.import_registry)]
+AuditorDep = Annotated[StaffIdentity, _needs(Permission.read_audit)]
+IfMatchDep = Annotated[
+    str | None,
+    Header(alias="If-Match", description="The ETag of your last read of this facility."),
+]

@@ -86,6 +86,11 @@ class Facility(Base):
         Index("facility_search_gin", "search_tokens", postgresql_using="gin"),
         Index("facility_township_ix", "township_code"),
         Index("facility_county_ix", "county_code"),
+        Index(
+            "facility_registration_ix",
+            "registration_no",
+            postgresql_where="registration_no IS NOT NULL",
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
@@ -126,6 +131,12 @@ class Facility(Base):
     last_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     search_tokens = mapped_column(TSVECTOR, nullable=False)
     extra: Mapped[dict[str, object]] = mapped_column(JSONB, server_default="{}")
+    registration_no: Mapped[str | None] = mapped_column(Text, comment="备案 number")
+    photo_urls: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    version: Mapped[int] = mapped_column(
+        Integer, server_default="1", comment="bumped by every write; the staff ETag"
+    )
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -269,3 +280,84 @@ class AuditEvent(Base):
     object_id: Mapped[str] = mapped_column(Text)
     before: Mapped[dict[str, object] | None] = mapped_column(JSONB)
     after: Mapped[dict[str, object] | None] = mapped_column(JSONB)
+
+
+class StaffFacility(Base):
+    """The facilities a facility operator answers for."""
+
+    __tablename__ = "staff_facility"
+
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    facility_id: Mapped[int] = mapped_column(
+        ForeignKey("facility.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class VacancyReport(Base):
+    """Every vacancy report kept; the facility row holds only the latest."""
+
+    __tablename__ = "vacancy_report"
+    __table_args__ = (Index("vacancy_report_facility_ix", "facility_id", "reported_at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id", ondelete="CASCADE"))
+    vacant_beds: Mapped[int | None] = mapped_column(Integer)
+    vacant_childcare_places: Mapped[int | None] = mapped_column(Integer)
+    reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class PriceHistory(Base):
+    """Every price list a facility has published, whole, from `valid_from`."""
+
+    __tablename__ = "price_history"
+    __table_args__ = (Index("price_history_facility_ix", "facility_id", "valid_from"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id", ondelete="CASCADE"))
+    prices: Mapped[list[dict[str, object]]] = mapped_column(JSONB)
+    valid_from: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    actor_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class ImportBatch(Base):
+    """One committed import; its rows, facilities and audit events commit with it."""
+
+    __tablename__ = "import_batch"
+    __table_args__ = (Index("import_batch_file_ix", "city_code", "file_sha256", unique=True),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    idempotency_key: Mapped[str | None] = mapped_column(Text, unique=True)
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    city_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
+    actor_id: Mapped[int | None] = mapped_column(BigInteger)
+    file_format: Mapped[str] = mapped_column(String(10))
+    coordsys: Mapped[str] = mapped_column(String(8))
+    rows_total: Mapped[int] = mapped_column(Integer)
+    rows_added: Mapped[int] = mapped_column(Integer)
+    report: Mapped[dict[str, object]] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class GeocodeCache(Base):
+    """Addresses a geocoder has answered, in WGS-84, so each is asked once."""
+
+    __tablename__ = "geocode_cache"
+
+    provider: Mapped[str] = mapped_column(Text, primary_key=True)
+    address: Mapped[str] = mapped_column(Text, primary_key=True)
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class GeocodeUsage(Base):
+    """Calls made to a geocoder per day, checked against its quota."""
+
+    __tablename__ = "geocode_usage"
+
+    provider: Mapped[str] = mapped_column(Text, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    calls: Mapped[int] = mapped_column(Integer, server_default="0")

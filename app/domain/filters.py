@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import time
 
+from app.domain.vacancy import Freshness
 from app.domain.vocabulary import FacilityStatus
 
 DEFAULT_STATUSES: tuple[FacilityStatus, ...] = (
@@ -36,6 +37,7 @@ class FacilityFilter:
     age_months: int | None = None
     statuses: tuple[FacilityStatus, ...] = field(default=DEFAULT_STATUSES)
     city_code: str | None = None
+    freshness: Freshness | None = None  # stale vacancies count as unknown; not in fingerprint
 
     def fingerprint(self) -> str:
         """A stable text form, so a cursor can be tied to the query that made it."""

@@ -9,6 +9,9 @@ pg_trgm cannot serve two-character queries such as 助餐; bigrams can.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+
+from app.domain.vocabulary import kinds
 
 _RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[A-Za-z0-9]+")
 
@@ -39,3 +42,12 @@ def query_terms(query: str) -> list[str]:
         else:
             terms.extend(run[i : i + 2] for i in range(len(run) - 1))
     return list(dict.fromkeys(terms))
+
+
+def facility_document(name: str, address: str | None, kind_codes: Sequence[str]) -> str:
+    """Tokens of a facility for to_tsvector('simple', …): name, address, kind names, aliases."""
+    vocab = kinds()
+    terms = [vocab[k] for k in kind_codes if k in vocab]
+    return document_tokens(
+        name, address or "", *[t.name_zh for t in terms], *[a for t in terms for a in t.aliases]
+    )

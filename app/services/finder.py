@@ -13,6 +13,7 @@ from app.db.queries import regions as rq
 from app.domain.cursors import decode_cursor, encode_cursor
 from app.domain.filters import FacilityFilter
 from app.domain.search_text import query_terms
+from app.domain.vacancy import Freshness
 from app.errors import BadRequest, InvalidCursor, NotFound
 from app.services import render
 from geo.coords import from_wgs84
@@ -61,7 +62,7 @@ async def nearby(engine: AsyncEngine, secret: str, spec: NearbySpec) -> dict[str
         next_cursor = encode_cursor(secret, spec.fingerprint(), [last.distance_m, last.public_id])
     items = []
     for row in rows:
-        item = render.facility_summary(row, spec.coordsys)
+        item = render.facility_summary(row, spec.coordsys, spec.filter.freshness)
         item["distance_m"] = round(row.distance_m, 2)
         items.append(item)
     return {
@@ -73,13 +74,15 @@ async def nearby(engine: AsyncEngine, secret: str, spec: NearbySpec) -> dict[str
     }
 
 
-async def facility(engine: AsyncEngine, public_id: str, coordsys: str) -> dict[str, Any]:
+async def facility(
+    engine: AsyncEngine, public_id: str, coordsys: str, freshness: Freshness
+) -> dict[str, Any]:
     async with engine.connect() as conn:
         found = await fq.facility_detail(conn, public_id)
     if found is None:
         raise NotFound(f"no facility with id {public_id!r}")
     row, prices, hours = found
-    return render.facility_detail(row, prices, hours, coordsys)
+    return render.facility_detail(row, prices, hours, coordsys, freshness)
 
 
 async def region_facilities(
@@ -109,7 +112,7 @@ async def region_facilities(
         next_cursor = encode_cursor(secret, fingerprint, [rows[-1].public_id])
     return {
         "total": page.total,
-        "items": [render.facility_summary(r, coordsys) for r in rows],
+        "items": [render.facility_summary(r, coordsys, flt.freshness) for r in rows],
         "next_cursor": next_cursor,
     }
 
@@ -124,7 +127,7 @@ async def search(
         rows = await fq.search_facilities(conn, terms, query, flt, limit)
     items = []
     for row in rows:
-        item = render.facility_summary(row, coordsys)
+        item = render.facility_summary(row, coordsys, flt.freshness)
         item["rank"] = round(float(row.rank) + (1.0 if row.name_hit else 0.0), 6)
         items.append(item)
     return {"query": query, "items": items}

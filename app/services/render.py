@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from app.domain.vacancy import Freshness, vacancy_view
 from app.domain.vocabulary import kinds, ownerships
 from geo.coords import from_wgs84, to_wgs84
 
@@ -29,7 +30,8 @@ def _hhmm(seconds: float) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def facility_summary(row: Any, coordsys: str) -> dict[str, Any]:
+def facility_summary(row: Any, coordsys: str, freshness: Freshness | None = None) -> dict[str, Any]:
+    """A public summary; with `freshness`, a stale vacancy is shown as unknown."""
     vocab = kinds()
     return {
         "id": row.public_id,
@@ -43,19 +45,19 @@ def facility_summary(row: Any, coordsys: str) -> dict[str, Any]:
         "puhui": row.puhui,
         "beds": row.beds,
         "childcare_places": row.childcare_places,
-        "vacancy": {
-            "beds": row.vacant_beds,
-            "childcare_places": row.vacant_childcare_places,
-            "reported_at": _iso(row.vacancy_reported_at),
-        },
+        "vacancy": vacancy_view(
+            row.vacant_beds, row.vacant_childcare_places, row.vacancy_reported_at, freshness
+        ),
         "township_code": row.township_code,
         "is_sample": row.is_sample,
         "location": lon_lat(row.lon, row.lat, coordsys),
     }
 
 
-def facility_detail(row: Any, prices: list[Any], hours: list[Any], coordsys: str) -> dict[str, Any]:
-    out = facility_summary(row, coordsys)
+def facility_detail(
+    row: Any, prices: list[Any], hours: list[Any], coordsys: str, freshness: Freshness | None
+) -> dict[str, Any]:
+    out = facility_summary(row, coordsys, freshness)
     owner = ownerships().get(row.ownership or "")
     out.update(
         operator_name=row.operator_name,
@@ -70,10 +72,7 @@ def facility_detail(row: Any, prices: list[Any], hours: list[Any], coordsys: str
         urban_rural=row.urban_rural,
         opening_hours_text=row.opening_hours_text,
         open_24h=row.open_24h,
-        opening_hours=[
-            {"weekday": h.weekday, "opens": _hhmm(h.opens_s), "closes": _hhmm(h.closes_s)}
-            for h in hours
-        ],
+        opening_hours=hours_out([h._mapping for h in hours]),
         nursing_beds=row.nursing_beds,
         meals_per_day=row.meals_per_day,
         puhui_source=row.puhui_source,
@@ -111,3 +110,66 @@ def region_summary(row: Any) -> dict[str, Any]:
         "boundary_source": row.boundary_source,
         "seat": None if row.seat_lon is None else lon_lat(row.seat_lon, row.seat_lat, "wgs84"),
     }
+
+
+def hours_out(hours: list[Any]) -> list[dict[str, Any]]:
+    """Weekly hours rows (weekday, opens_s, closes_s) as HH:MM."""
+    return [
+        {"weekday": h["weekday"], "opens": _hhmm(h["opens_s"]), "closes": _hhmm(h["closes_s"])}
+        for h in hours
+    ]
+
+
+STAFF_FIELDS = (
+    "name",
+    "kinds",
+    "services",
+    "operator_name",
+    "ownership",
+    "address",
+    "registration_no",
+    "phone",
+    "opening_hours_text",
+    "open_24h",
+    "photo_urls",
+    "beds",
+    "nursing_beds",
+    "childcare_places",
+    "meals_per_day",
+    "puhui",
+    "puhui_source",
+    "elder_min_age_years",
+    "child_min_age_months",
+    "child_max_age_months",
+    "accessibility",
+    "grade_scale",
+    "grade_value",
+    "status",
+    "data_source",
+    "is_sample",
+    "city_code",
+    "county_code",
+    "township_code",
+    "community_code",
+    "version",
+)
+
+
+def facility_staff(row: Any, prices: list[dict[str, Any]], hours: list[Any]) -> dict[str, Any]:
+    """The whole record as staff see it (and as the audit trail stores it): WGS-84."""
+    out: dict[str, Any] = {"id": row.public_id}
+    out.update({name: getattr(row, name) for name in STAFF_FIELDS})
+    out.update(
+        location=lon_lat(row.lon, row.lat, "wgs84"),
+        puhui_certified_on=_iso(row.puhui_certified_on),
+        vacancy={
+            "beds": row.vacant_beds,
+            "childcare_places": row.vacant_childcare_places,
+            "reported_at": _iso(row.vacancy_reported_at),
+        },
+        prices=prices,
+        opening_hours=hours_out(hours),
+        deleted_at=_iso(row.deleted_at),
+        updated_at=_iso(row.updated_at),
+    )
+    return out

@@ -16,7 +16,7 @@ from app.domain.passwords import (
     token_digest,
     verify_password,
 )
-from app.domain.roles import Permission, Role, allows
+from app.domain.roles import Permission, Placement, Role, allows, in_scope
 from app.errors import BadRequest, Conflict, Forbidden, Unauthorized
 
 
@@ -27,10 +27,20 @@ class StaffIdentity:
     role: Role
     city_code: str
     region_code: str | None
+    facility_ids: frozenset[str] = frozenset()
 
     def require(self, permission: Permission) -> None:
         if not allows(self.role, permission):
             raise Forbidden(f"role {self.role} may not {permission}")
+
+    def require_scope(self, place: Placement) -> None:
+        """403 unless the facility at `place` is within this member of staff's scope."""
+        if not in_scope(self.role, self.city_code, self.region_code, self.facility_ids, place):
+            raise Forbidden(f"facility {place.public_id} is outside your scope")
+
+    @property
+    def audit_role(self) -> str:
+        return str(self.role)
 
 
 async def create_staff(
@@ -41,6 +51,7 @@ async def create_staff(
     role: Role,
     city_code: str,
     region_code: str | None = None,
+    facilities: tuple[str, ...] = (),
     actor: StaffIdentity | None = None,
 ) -> int:
     """Create an account (audited); `actor` is None only for bootstrap from the command line."""
@@ -56,6 +67,9 @@ async def create_staff(
     try:
         async with engine.begin() as conn:
             staff_id = await sq.insert_staff(conn, values)
+            linked = await sq.link_facilities(conn, staff_id, facilities)
+            if len(linked) != len(set(facilities)):
+                raise BadRequest("facilities", "unknown facility id")
             await sq.insert_audit(
                 conn,
                 actor_id=actor.id if actor else None,
@@ -64,7 +78,10 @@ async def create_staff(
                 object_type="staff_account",
                 object_id=str(staff_id),
                 before=None,
-                after={k: v for k, v in values.items() if k != "password_hash"},
+                after={
+                    **{k: v for k, v in values.items() if k != "password_hash"},
+                    "facilities": sorted(linked),
+                },
             )
     except IntegrityError as exc:
         raise Conflict(f"username {username!r} is taken or the region is unknown") from exc
@@ -100,6 +117,8 @@ async def sign_in(
 async def staff_for_token(engine: AsyncEngine, token: str) -> StaffIdentity:
     async with engine.connect() as conn:
         row = await sq.staff_by_token(conn, token_digest(token), datetime.now(UTC))
-    if row is None:
-        raise Unauthorized("the token is unknown or has expired")
-    return StaffIdentity(row.id, row.username, Role(row.role), row.city_code, row.region_code)
+        if row is None:
+            raise Unauthorized("the token is unknown or has expired")
+        role = Role(row.role)
+        own = await sq.staff_facilities(conn, row.id) if role is Role.facility_operator else []
+    return StaffIdentity(row.id, row.username, role, row.city_code, row.region_code, frozenset(own))

@@ -62,7 +62,7 @@ async def nearby_with_walking(
     shown = keyed[: spec.limit]
     items = []
     for key, row in shown:
-        item = render.facility_summary(row, spec.coordsys)
+        item = render.facility_summary(row, spec.coordsys, spec.filter.freshness)
         item["distance_m"] = round(row.distance_m, 2)
         item["walk_minutes"] = None if key >= UNREACHED else round(key / 60.0, 1)
         items.append(item)

@@ -1,8 +1,13 @@
-"""Every route is either on the public list below or refuses a caller without a token."""
+"""Every route is either on the public list below or refuses a caller without a token,
+and each staff route declares the permission it needs and refuses roles without it."""
 
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+
+from app.domain.roles import GRANTS, Permission, Role
+from app.settings import Settings
+from tests.api.staff_session import signed_in
 
 PUBLIC = {
     ("GET", "/v1/facilities/nearby"),
@@ -23,20 +28,48 @@ PUBLIC = {
     ("GET", "/healthz"),
     ("GET", "/readyz"),
 }
+ANY_STAFF = {("GET", "/v1/auth/me")}  # signed in, no particular permission
 
 
-def test_no_route_is_open_by_accident(client: TestClient) -> None:
+def _concrete(path: str) -> str:
+    return path.replace("{public_id}", "f_1ca682286016").replace("{code}", "512002")
+
+
+def test_no_route_is_open_by_accident(client: TestClient, settings: Settings) -> None:
     """Routes are enumerated from the OpenAPI document, which lists every one we serve."""
     spec = client.get("/openapi.json").json()
+    tokens = {
+        role: signed_in(
+            client,
+            settings,
+            f"guard.{role}",
+            role,
+            "512002" if role is Role.district_admin else None,
+            facilities=("f_1ca682286016",) if role is Role.facility_operator else (),
+        )
+        for role in Role
+    }
     seen = set()
     for path, operations in spec["paths"].items():
-        for method in operations:
+        for method, operation in operations.items():
             key = (method.upper(), path)
             seen.add(key)
             if key in PUBLIC:
+                assert "security" not in operation, key
                 continue
-            concrete = path.replace("{public_id}", "f_x").replace("{code}", "512002")
-            resp = client.request(key[0], concrete)
+            resp = client.request(key[0], _concrete(path))
             assert resp.status_code == 401, (key, resp.status_code)
+            [requirement] = operation["security"]
+            scopes = requirement["HTTPBearer"]
+            if not scopes:
+                assert key in ANY_STAFF, f"{key} declares no permission"
+                continue
+            [permission] = [Permission(s) for s in scopes]
+            for role, headers in tokens.items():
+                status = client.request(key[0], _concrete(path), headers=headers).status_code
+                if permission in GRANTS[role]:
+                    assert status not in (401, 403), (key, role, status)
+                else:
+                    assert status == 403, (key, role, status)
     assert seen >= PUBLIC, PUBLIC - seen
     assert seen - PUBLIC, "the guard test should see at least one staff route"

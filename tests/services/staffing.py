@@ -18,6 +18,9 @@ def new_staff(
     role: Role,
     region: str | None = None,
     password: str = PASSWORD,
+    *,
+    city: str = "512000",
+    facilities: tuple[str, ...] = (),
 ) -> int:
     async def run() -> int:
         engine = create_engine(settings)
@@ -27,8 +30,9 @@ def new_staff(
                 username=username,
                 password=password,
                 role=role,
-                city_code="512000",
+                city_code=city,
                 region_code=region,
+                facilities=facilities,
             )
         finally:
             await engine.dispose()

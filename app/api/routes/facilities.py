@@ -12,6 +12,7 @@ from app.api.deps import (
     CoordSysDep,
     EngineDep,
     FilterDep,
+    FreshnessDep,
     LimitDep,
     NearbyQueryDep,
     SettingsDep,
@@ -78,7 +79,7 @@ async def search(
 
 @router.get("/{public_id}", operation_id="get_facility", response_model=FacilityDetail)
 async def detail(
-    public_id: PublicId, engine: EngineDep, coordsys: CoordSysDep = "wgs84"
+    public_id: PublicId, engine: EngineDep, freshness: FreshnessDep, coordsys: CoordSysDep = "wgs84"
 ) -> Response:
     """One facility with prices (integer fen), opening hours, capacity and sources."""
-    return json_response(await finder.facility(engine, public_id, coordsys))
+    return json_response(await finder.facility(engine, public_id, coordsys, freshness))

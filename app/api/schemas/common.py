@@ -32,6 +32,10 @@ class Vacancy(BaseModel):
     reported_at: str | None = Field(
         None, description="When the vacancy was last reported (ISO 8601)."
     )
+    age_days: float | None = Field(None, description="Days since the report.")
+    stale: bool = Field(
+        False, description="Reported too long ago (YLYX_VACANCY_MAX_AGE_DAYS): counts withheld."
+    )
 
 
 class Page(BaseModel):

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     ColumnElement,
+    DateTime,
     Float,
     Integer,
     Select,
@@ -75,6 +76,9 @@ def _filter_clauses(flt: FacilityFilter) -> list[ColumnElement[bool]]:
         clauses.append(F.puhui == bindparam("puhui", type_=Boolean))
     if flt.has_vacancy is not None:
         vacant = or_(F.vacant_beds > 0, F.vacant_childcare_places > 0)
+        if flt.freshness is not None:
+            since = bindparam("vacancy_since", type_=DateTime(timezone=True))
+            vacant = and_(vacant, F.vacancy_reported_at >= since)
         clauses.append(
             func.coalesce(vacant, false()) if flt.has_vacancy else ~func.coalesce(vacant, false())
         )
@@ -110,6 +114,8 @@ def filter_values(flt: FacilityFilter) -> dict[str, Any]:
         "age_months": flt.age_months,
         "city_code": flt.city_code,
     }
+    if flt.freshness is not None:
+        values["vacancy_since"] = flt.freshness.since
     if flt.open_at is not None:
         values["open_weekday"] = flt.open_at.weekday
         values["open_time"] = flt.open_at.at
@@ -124,6 +130,7 @@ def _filter_shape(flt: FacilityFilter) -> tuple[object, ...]:
         bool(flt.services),
         flt.puhui is not None,
         flt.has_vacancy,
+        flt.freshness is not None,
         flt.age_years is not None,
         flt.age_months is not None,
         flt.open_at is not None,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, literal, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app.db.models import AuditEvent, StaffAccount, StaffToken
+from app.db.models import AuditEvent, Facility, StaffAccount, StaffFacility, StaffToken
 
 S = StaffAccount.__table__.c
 T = StaffToken.__table__.c
@@ -23,6 +24,34 @@ async def staff_by_username(conn: AsyncConnection, username: str) -> Any | None:
 async def insert_staff(conn: AsyncConnection, values: dict[str, Any]) -> int:
     stmt = insert(StaffAccount).values(**values).returning(S.id)
     return int((await conn.execute(stmt)).scalar_one())
+
+
+async def link_facilities(
+    conn: AsyncConnection, staff_id: int, public_ids: Sequence[str]
+) -> list[str]:
+    """Make an operator answer for these facilities; the public ids that exist."""
+    if not public_ids:
+        return []
+    f = Facility.__table__.c
+    stmt = (
+        insert(StaffFacility)
+        .from_select(
+            ["staff_id", "facility_id"],
+            select(literal(staff_id), f.id).where(f.public_id.in_(list(public_ids))),
+        )
+        .returning(StaffFacility.__table__.c.facility_id)
+    )
+    ids = [r[0] for r in (await conn.execute(stmt)).all()]
+    found = await conn.execute(select(f.public_id).where(f.id.in_(ids)))
+    return [r[0] for r in found.all()]
+
+
+async def staff_facilities(conn: AsyncConnection, staff_id: int) -> list[str]:
+    """Public ids of the facilities an operator answers for."""
+    f = Facility.__table__.c
+    sf = StaffFacility.__table__.c
+    stmt = select(f.public_id).join(StaffFacility.__table__, sf.facility_id == f.id)
+    return [r[0] for r in (await conn.execute(stmt.where(sf.staff_id == staff_id))).all()]
 
 
 async def insert_token(
