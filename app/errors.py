@@ -11,6 +11,7 @@ Exception tree::
     ├── Conflict                 409  write conflicts with stored state
     ├── PreconditionFailed       412  If-Match names a version that is no longer current
     ├── PayloadTooLarge          413  an upload over the size cap
+    ├── InvalidRows              422  an import commit with invalid rows (nothing written)
     ├── PreconditionRequired     428  a write without If-Match
     └── Unavailable              503  the database cannot answer now
 
@@ -125,6 +126,12 @@ class PayloadTooLarge(ServiceError):
     status = 413
     type = "payload-too-large"
     title = "Upload too large"
+
+
+class InvalidRows(ServiceError):
+    status = 422
+    type = "invalid-rows"
+    title = "The file has invalid rows"
 
 
 class PreconditionRequired(ServiceError):
@@ -297,6 +304,8 @@ STAFF_RESPONSES: dict[int | str, dict[str, Any]] = {
             (403, "The role lacks the permission, or the object is outside the staff's scope."),
             (409, "Conflicts with stored state."),
             (412, "If-Match does not name the current version; read it again."),
+            (413, "The upload is over the size cap."),
+            (422, "An import with invalid rows; nothing was written."),
             (428, "Writes need If-Match with the ETag of the last read."),
         )
     },

@@ -6,11 +6,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import parse_qsl
 
+import httpx
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.api.caching import ConditionalGet
-from app.api.routes import auth, facilities, health, regions, registry, vocabulary
+from app.api.routes import auth, facilities, health, imports, regions, registry, vocabulary
 from app.api.routes import walking as walking_routes
 from app.db.session import create_engine, read_engine
 from app.errors import InvalidParam, install_error_handlers, problem_response
@@ -53,8 +54,13 @@ class RejectNulInQuery:
         await self.app(scope, receive, send)
 
 
-def create_app(settings: Settings | None = None, walking_state: Walking | None = None) -> FastAPI:
-    """The application; `walking_state` may be given prebuilt (tests share one across apps)."""
+def create_app(
+    settings: Settings | None = None,
+    walking_state: Walking | None = None,
+    http_transport: httpx.AsyncBaseTransport | None = None,
+) -> FastAPI:
+    """The application; `walking_state` may be given prebuilt (tests share one across apps),
+    `http_transport` carries outside calls (geocoder; tests fake it)."""
     settings = settings or Settings()
 
     @asynccontextmanager
@@ -68,9 +74,13 @@ def create_app(settings: Settings | None = None, walking_state: Walking | None =
             max_search_minutes=settings.walk_max_search_minutes,
             max_contour_minutes=settings.walk_max_contour_minutes,
         )
+        app.state.http = httpx.AsyncClient(
+            timeout=settings.geocoder_timeout_s, transport=http_transport
+        )
         try:
             yield
         finally:
+            await app.state.http.aclose()
             await app.state.write_engine.dispose()
 
     app = FastAPI(
@@ -81,7 +91,16 @@ def create_app(settings: Settings | None = None, walking_state: Walking | None =
     )
     app.state.settings = settings
     install_error_handlers(app)
-    for module in (facilities, walking_routes, regions, vocabulary, auth, registry, health):
+    for module in (
+        facilities,
+        walking_routes,
+        regions,
+        vocabulary,
+        auth,
+        registry,
+        imports,
+        health,
+    ):
         app.include_router(module.router)
     app.add_middleware(ConditionalGet, max_age_s=settings.cache_max_age_s)
     app.add_middleware(RejectNulInQuery)

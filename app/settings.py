@@ -67,6 +67,17 @@ class Settings(BaseSettings):
     vacancy_max_age_days: int = Field(
         30, ge=1, description="A vacancy reported longer ago than this is shown as unknown."
     )
+    import_max_bytes: int = Field(
+        20_000_000, ge=1000, description="Largest file a bulk import accepts, bytes."
+    )
+    geocoder_provider: str = Field(
+        "", description="Geocoder for imported rows without coordinates: amap, tencent or none."
+    )
+    geocoder_key: str = Field("", description="API key of the geocoder.")
+    geocoder_daily_quota: int = Field(
+        5000, ge=0, description="Most geocoder calls per day (cached addresses are free)."
+    )
+    geocoder_timeout_s: float = Field(5.0, gt=0, description="Timeout of one geocoder call.")
     timezone: str = Field(
         "Asia/Shanghai", description="Local time zone for opening hours (open now)."
     )
@@ -80,6 +91,13 @@ class Settings(BaseSettings):
     def _async_driver(cls, value: str) -> str:
         if value.startswith("postgresql://") or value.startswith("postgres://"):
             return "postgresql+asyncpg://" + value.split("://", 1)[1]
+        return value
+
+    @field_validator("geocoder_provider")
+    @classmethod
+    def _known_provider(cls, value: str) -> str:
+        if value not in ("", "amap", "tencent"):
+            raise ValueError("geocoder_provider must be amap, tencent or empty")
         return value
 
     @field_validator("timezone")

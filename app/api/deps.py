@@ -20,6 +20,7 @@ from app.domain.vacancy import Freshness
 from app.domain.vocabulary import FacilityStatus, kinds, services
 from app.errors import BadRequest, Unauthorized
 from app.services.finder import NearbySpec
+from app.services.geocoding import PROVIDERS, Geocoding
 from app.services.staff import StaffIdentity, staff_for_token
 from app.services.walking import Walking
 from app.settings import Settings
@@ -48,7 +49,22 @@ async def _walking(request: Request) -> Walking:
     return state
 
 
+async def _geocoding(request: Request) -> Geocoding | None:
+    """The configured geocoder over the app's HTTP client, or None when none is set."""
+    settings: Settings = request.app.state.settings
+    if not settings.geocoder_provider:
+        return None
+    return Geocoding(
+        request.app.state.write_engine,
+        request.app.state.http,
+        PROVIDERS[settings.geocoder_provider],
+        settings.geocoder_key,
+        settings.geocoder_daily_quota,
+    )
+
+
 SettingsDep = Annotated[Settings, Depends(_settings)]
+GeocodingDep = Annotated[Geocoding | None, Depends(_geocoding)]
 WalkingDep = Annotated[Walking, Depends(_walking)]
 EngineDep = Annotated[AsyncEngine, Depends(_engine)]
 WriteEngineDep = Annotated[AsyncEngine, Depends(_write_engine)]

@@ -16,9 +16,10 @@ WGS84 = 4326
 
 
 def point(
-    lon: BindParameter[float] | float, lat: BindParameter[float] | float
+    lon: ColumnElement[float] | BindParameter[float] | float,
+    lat: ColumnElement[float] | BindParameter[float] | float,
 ) -> ColumnElement[Any]:
-    """A geography point from bound longitude and latitude (degrees, WGS-84)."""
+    """A geography point from longitude and latitude (degrees, WGS-84): binds or columns."""
     return cast(func.ST_SetSRID(func.ST_MakePoint(lon, lat), WGS84), Geography(srid=WGS84))
 
 

@@ -33,9 +33,12 @@ class StaffIdentity:
         if not allows(self.role, permission):
             raise Forbidden(f"role {self.role} may not {permission}")
 
+    def may_reach(self, place: Placement) -> bool:
+        return in_scope(self.role, self.city_code, self.region_code, self.facility_ids, place)
+
     def require_scope(self, place: Placement) -> None:
         """403 unless the facility at `place` is within this member of staff's scope."""
-        if not in_scope(self.role, self.city_code, self.region_code, self.facility_ids, place):
+        if not self.may_reach(place):
             raise Forbidden(f"facility {place.public_id} is outside your scope")
 
     @property
