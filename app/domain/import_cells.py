@@ -224,12 +224,13 @@ def parse_cells(cells: Mapping[str, str]) -> ParsedRow:
     """Typed values from a row's cells keyed by column code; every problem, not the first."""
     row = ParsedRow()
     for code, raw in cells.items():
-        text = unneutralise(raw.strip())
+        text = raw.strip()
         if not text:
             continue
         if text.startswith("="):
             row.errors.append(FieldError(code, "单元格是电子表格公式（以 = 开头），请改为数值"))
             continue
+        text = unneutralise(text)
         try:
             value = PARSERS[code](text)
         except CellError as exc:
