@@ -46,20 +46,31 @@ def validate_lon_lat(lon: float, lat: float) -> None:
             raise CoordinateError(name, f"{name} must be between {-limit:g} and {limit:g}")
 
 
+def _edge_bands() -> dict[int, tuple[tuple[float, float, float, float], ...]]:
+    """The outline's edges by the 1° latitude bands they span, so a test visits a few."""
+    bands: dict[int, list[tuple[float, float, float, float]]] = {}
+    j = len(_XS) - 1
+    for i in range(len(_XS)):
+        low, high = sorted((_YS[i], _YS[j]))
+        for band in range(math.floor(low), math.floor(high) + 1):
+            bands.setdefault(band, []).append((_XS[i], _YS[i], _XS[j], _YS[j]))
+        j = i
+    return {band: tuple(edges) for band, edges in bands.items()}
+
+
+_BANDS = _edge_bands()
+
+
 def in_china(lon: float, lat: float) -> bool:
     """Whether the point lies inside the mainland outline (even-odd ray casting)."""
     if not (_BBOX[0] <= lon <= _BBOX[2] and _BBOX[1] <= lat <= _BBOX[3]):
         return False
     inside = False
-    n = len(_XS)
-    j = n - 1
-    for i in range(n):
-        yi, yj = _YS[i], _YS[j]
+    for xi, yi, xj, yj in _BANDS.get(math.floor(lat), ()):
         if (yi > lat) != (yj > lat):
-            x_cross = _XS[i] + (lat - yi) * (_XS[j] - _XS[i]) / (yj - yi)
+            x_cross = xi + (lat - yi) * (xj - xi) / (yj - yi)
             if lon < x_cross:
                 inside = not inside
-        j = i
     return inside
 
 

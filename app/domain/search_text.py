@@ -9,7 +9,8 @@ pg_trgm cannot serve two-character queries such as 助餐; bigrams can.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from functools import cache
 
 from app.domain.vocabulary import kinds
 
@@ -20,8 +21,7 @@ def _runs(text: str) -> list[str]:
     return [m.group(0).lower() for m in _RUN.finditer(text)]
 
 
-def document_tokens(*texts: str) -> str:
-    """Space-separated tokens to index: every unigram and bigram of each Han run."""
+def _tokens(texts: Iterable[str]) -> list[str]:
     tokens: list[str] = []
     for text in texts:
         for run in _runs(text):
@@ -30,7 +30,12 @@ def document_tokens(*texts: str) -> str:
                 continue
             tokens.extend(run)
             tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
-    return " ".join(dict.fromkeys(tokens))
+    return tokens
+
+
+def document_tokens(*texts: str) -> str:
+    """Space-separated tokens to index: every unigram and bigram of each Han run."""
+    return " ".join(dict.fromkeys(_tokens(texts)))
 
 
 def query_terms(query: str) -> list[str]:
@@ -44,10 +49,14 @@ def query_terms(query: str) -> list[str]:
     return list(dict.fromkeys(terms))
 
 
-def facility_document(name: str, address: str | None, kind_codes: Sequence[str]) -> str:
-    """Tokens of a facility for to_tsvector('simple', …): name, address, kind names, aliases."""
+@cache
+def _kind_tokens(kind_codes: tuple[str, ...]) -> list[str]:
     vocab = kinds()
     terms = [vocab[k] for k in kind_codes if k in vocab]
-    return document_tokens(
-        name, address or "", *[t.name_zh for t in terms], *[a for t in terms for a in t.aliases]
-    )
+    return _tokens([*[t.name_zh for t in terms], *[a for t in terms for a in t.aliases]])
+
+
+def facility_document(name: str, address: str | None, kind_codes: Sequence[str]) -> str:
+    """Tokens of a facility for to_tsvector('simple', …): name, address, kind names, aliases."""
+    tokens = _tokens((name, address or "")) + _kind_tokens(tuple(kind_codes))
+    return " ".join(dict.fromkeys(tokens))

@@ -96,6 +96,7 @@ RECORD_COLUMNS = (
     "data_source",
 )
 DUPLICATE_WITHIN_M = 50.0
+IMPORT_TIMEOUT = "10min"
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +108,12 @@ class Duplicate:
 
 
 async def stage_rows(conn: AsyncConnection, rows: Sequence[tuple[Any, ...]]) -> None:
-    """Create the staging table and COPY rows (in COPY_COLUMNS order; record as JSON text)."""
+    """Create the staging table and COPY rows (in COPY_COLUMNS order; record as JSON text).
+
+    A bulk import is one long transaction: its statements get IMPORT_TIMEOUT, not the
+    API's statement timeout.
+    """
+    await conn.exec_driver_sql(f"SET LOCAL statement_timeout = '{IMPORT_TIMEOUT}'")
     await conn.run_sync(lambda sync: STAGING.create(sync))
     raw = await conn.get_raw_connection()
     await raw.driver_connection.copy_records_to_table(  # type: ignore[union-attr]
