@@ -212,6 +212,8 @@ def _is_transient(exc: Exception) -> bool:
     """Whether a database error means 'cannot answer now' rather than a bug in our SQL."""
     if isinstance(exc, OSError | OperationalError):
         return True
+    if getattr(exc, "connection_invalidated", False):
+        return True  # a disconnect (app/db/session.py): the next request gets a new one
     orig = getattr(exc, "orig", None)
     sqlstate = str(getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None) or "")
     name = type(orig).__name__ if orig is not None else ""

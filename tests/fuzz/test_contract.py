@@ -3,65 +3,23 @@ the real service (uvicorn on loopback, a clone of the seeded database)."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
-import uuid
 from collections.abc import Iterator
 
-import psycopg
 import pytest
 import schemathesis
-import uvicorn
 from hypothesis import HealthCheck, given, settings
-from psycopg import sql
 from schemathesis.checks import positive_data_acceptance
 
 from app.main import create_app
 from app.services.walking import Walking
 from app.settings import Settings
-from tests.conftest import _admin_dsn, _url
+from tests.live import serve
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def live_server(template_db: str, walking_state: Walking) -> Iterator[str]:
-    name = f"fuzz_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(_admin_dsn(), autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                sql.Identifier(name), sql.Identifier(template_db)
-            )
-        )
-    app = create_app(
-        Settings(database_url=_url(name, "asyncpg"), cursor_secret="fuzz"),
-        walking_state=walking_state,
-    )
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the fuzz server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        with psycopg.connect(_admin_dsn(), autocommit=True) as conn:
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+@pytest.fixture
+def live_server(settings: Settings, walking_state: Walking) -> Iterator[str]:
+    with serve(create_app(settings, walking_state=walking_state)) as base_url:
+        yield base_url
 
 
 def test_every_operation_honours_its_contract(live_server: str) -> None:
