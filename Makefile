@@ -24,8 +24,8 @@ migrate: db
 seed: migrate
 	.venv/bin/python -m seed load --if-empty
 
-run: seed
-	.venv/bin/uvicorn app.main:create_app --factory --host $(HOST) --port $(PORT)
+run: db
+	HOST=$(HOST) PORT=$(PORT) .ci/serve
 
 stop:
 	@.ci/pg stop $(PG_DIR)
