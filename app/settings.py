@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     cache_max_age_s: int = Field(
         60, ge=0, description="Cache-Control max-age of public GET answers (they carry ETags)."
     )
+    max_body_bytes: int = Field(
+        1_048_576,
+        ge=1024,
+        description="Largest request body accepted (413 beyond; routes for file imports set their own).",
+    )
     config_dir: Path = Field(
         Path(__file__).resolve().parents[1] / "seed",
         description="Folder of walk_profiles.toml and service_circles.toml (per-city rules).",
