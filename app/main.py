@@ -15,7 +15,7 @@ from app.api.routes import walking as walking_routes
 from app.db.session import create_engine, read_engine
 from app.errors import install_error_handlers
 from app.services.walking import Walking, load_walking
-from app.settings import Settings
+from app.settings import Settings, load_settings
 
 DESCRIPTION = """
 Where to find elderly care (养老) and care for children under three (托育) under
@@ -27,7 +27,7 @@ Sample data: facilities whose names end in （示例） are synthetic examples.
 
 def create_app(settings: Settings | None = None, walking_state: Walking | None = None) -> FastAPI:
     """The application; `walking_state` may be given prebuilt (tests share one across apps)."""
-    settings = settings or Settings()
+    settings = settings or load_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
