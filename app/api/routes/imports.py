@@ -12,10 +12,12 @@ from app.api.routes.registry import staff_response
 from app.api.schemas.common import CoordSysName
 from app.api.schemas.imports import ImportReport
 from app.domain.import_files import MEDIA_TYPES, FileFormat
-from app.errors import STAFF_RESPONSES, PayloadTooLarge
+from app.errors import PayloadTooLarge, problem_responses
 from app.services import exporting, importing
 
-router = APIRouter(prefix="/v1/registry", tags=["import"], responses=STAFF_RESPONSES)
+router = APIRouter(
+    prefix="/v1/registry", tags=["import"], responses=problem_responses(401, 403, 409, 413, 422)
+)
 Format = Annotated[FileFormat, Query(description="csv (UTF-8 or GBK), xlsx or geojson.")]
 CoordSys = Annotated[CoordSysName, Query(description="Coordinate system of lon/lat in the file.")]
 

@@ -29,11 +29,13 @@ from app.api.schemas.registry import (
     StaffFacility,
     VacancyIn,
 )
-from app.errors import STAFF_RESPONSES
+from app.errors import problem_responses
 from app.services import registry
 from app.services.registry import PointIn, Versioned
 
-router = APIRouter(prefix="/v1/registry", tags=["registry"], responses=STAFF_RESPONSES)
+router = APIRouter(
+    prefix="/v1/registry", tags=["registry"], responses=problem_responses(401, 403, 409, 412, 428)
+)
 
 PublicId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,32}$", description="Public facility id.")]
 HistoryLimit = Annotated[int, Query(ge=1, le=500, description="Most entries of each kind.")]
