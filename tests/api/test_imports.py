@@ -219,7 +219,7 @@ def test_gbk_xlsx_and_geojson_files(client: TestClient, admin: dict[str, str]) -
         ("名称,类型\n".encode(), "csv", 400, "文件没有数据行"),
         (b"name;kinds\nx;y\n", "csv", 400, "找不到“名称”列"),
         (b"{not json", "geojson", 400, "不是有效的 GeoJSON"),
-        (b"x" * 2001, "csv", 413, "larger than 2000 bytes"),
+        (b"x" * 2001, "csv", 413, "at most 2000 bytes"),
     ],
 )
 def test_bad_files_are_problems_not_500s(

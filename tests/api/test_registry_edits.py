@@ -104,6 +104,7 @@ def test_soft_delete_hides_everywhere_and_restore_brings_back(
     deleted = client.delete(URL, headers={**admin, "If-Match": etag})
     assert deleted.status_code == 200 and deleted.json()["deleted_at"]
     assert client.get(f"/v1/facilities/{HOME}").status_code == 404
+    assert client.get(f"/v1/facilities/{HOME}/reach", params={"minutes": 5}).status_code == 404
     assert HOME not in public_ids()
     found = client.get("/v1/facilities/search", params={"q": "莲花街道暖阳养老院"}).json()
     assert found["items"] == []
