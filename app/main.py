@@ -10,10 +10,11 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.api.caching import ConditionalGet
-from app.api.routes import auth, facilities, health, regions, vocabulary
+from app.api.routes import auth, facilities, health, policy, regions, vocabulary
 from app.api.routes import walking as walking_routes
 from app.db.session import create_engine, read_engine
 from app.errors import InvalidParam, install_error_handlers, problem_response
+from app.services.rulesets import RuleSetCache
 from app.services.walking import Walking, load_walking
 from app.settings import Settings
 
@@ -80,8 +81,9 @@ def create_app(settings: Settings | None = None, walking_state: Walking | None =
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.rulesets = RuleSetCache()
     install_error_handlers(app)
-    for module in (facilities, walking_routes, regions, vocabulary, auth, health):
+    for module in (facilities, walking_routes, regions, vocabulary, policy, auth, health):
         app.include_router(module.router)
     app.add_middleware(ConditionalGet, max_age_s=settings.cache_max_age_s)
     app.add_middleware(RejectNulInQuery)

@@ -59,7 +59,7 @@ def eligibility(rulesets: Sequence[RuleSet], facts: Facts, on: date) -> Eligibil
     """Benefits, subsidies and priority services for a person in one city on `on`.
 
     `rulesets` are the versions of one city; the one in force on `on` answers.
-    Raises BadRequest (`city` or `on`) when no version answers.
+    Raises BadRequest (`city` or `as_of`) when no version answers.
     """
     rs = in_force(rulesets, on)
     values = person_values(facts, rs, on)
