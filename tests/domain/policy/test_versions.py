@@ -86,3 +86,13 @@ def test_a_parameter_value_ends_on_its_to_date() -> None:
     assert param.at(date(2020, 12, 31)).sample_value is False  # type: ignore[union-attr]
     assert param.at(date(2021, 1, 1)).sample_value is True  # type: ignore[union-attr]
     assert param.at(date(2015, 12, 31)) is None
+
+
+def test_no_hint_asks_a_non_tekun_person_for_a_tekun_support(ziyang: list) -> None:  # type: ignore[type-arg]
+    facts = Facts(age_years=78, residence="hukou", income_status="dibao", living_alone=True)
+    answer = eligibility(ziyang, facts, date(2025, 6, 1))
+    decisions = answer.applies + answer.missed + answer.needs_facts
+    asked = {f for d in decisions if d.hint and d.hint.kind == "give" for f in d.hint.facts}
+    assert "tekun_support" not in asked
+    adaptation = next(d for d in decisions if d.rule_id == "zy_home_adaptation")
+    assert adaptation.hint is not None and adaptation.hint.facts == ["poverty_registered"]
