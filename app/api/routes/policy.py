@@ -26,7 +26,7 @@ from app.api.schemas.policy import (
     VersionOut,
 )
 from app.domain.policy.vocabulary import CareLevel
-from app.errors import PROBLEM_RESPONSES
+from app.errors import PROBLEM_RESPONSES, problem_responses
 from app.services import policy, rulesets
 
 router = APIRouter(tags=["policy"], responses=PROBLEM_RESPONSES)
@@ -159,6 +159,7 @@ async def version_file(city: City, number: Number, engine: EngineDep) -> Respons
     operation_id="publish_ruleset_version",
     response_model=VersionOut,
     status_code=201,
+    responses=problem_responses(401, 403, 409),
 )
 async def publish(
     city: City, body: PublishRequest, who: StaffDep, engine: WriteEngineDep, cache: RuleSetsDep
