@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from app.api.deps import EngineDep, RuleSetsDep, StaffDep, TodayDep, WriteEngineDep
+from app.api.deps import ReplicaEngineDep, RuleSetsDep, StaffDep, TodayDep, WriteEngineDep
 from app.api.routes.facilities import PublicId, json_response
 from app.api.schemas.policy import (
     CitationsOut,
@@ -40,7 +40,7 @@ RegionCode = Annotated[str, Path(pattern=r"^\d{6,12}$", description="Region code
 
 @router.post("/v1/eligibility", operation_id="eligibility", response_model=EligibilityAnswer)
 async def eligibility(
-    body: EligibilityRequest, engine: EngineDep, cache: RuleSetsDep, today: TodayDep
+    body: EligibilityRequest, engine: ReplicaEngineDep, cache: RuleSetsDep, today: TodayDep
 ) -> Response:
     """Benefits, subsidies and priority services that apply to the facts given, and why;
     those missed, with the one fact that would change each."""
@@ -55,7 +55,7 @@ async def eligibility(
 )
 async def price_check(
     public_id: PublicId,
-    engine: EngineDep,
+    engine: ReplicaEngineDep,
     cache: RuleSetsDep,
     today: TodayDep,
     as_of: AsOf = None,
@@ -75,7 +75,7 @@ async def price_check(
 async def price_for_person(
     public_id: PublicId,
     body: PersonPriceRequest,
-    engine: EngineDep,
+    engine: ReplicaEngineDep,
     cache: RuleSetsDep,
     today: TodayDep,
 ) -> Response:
@@ -93,7 +93,7 @@ async def price_for_person(
 )
 async def over_cap(
     code: RegionCode,
-    engine: EngineDep,
+    engine: ReplicaEngineDep,
     cache: RuleSetsDep,
     today: TodayDep,
     as_of: AsOf = None,
@@ -107,7 +107,7 @@ async def over_cap(
 
 @router.get("/v1/rulesets", operation_id="list_rulesets", response_model=RuleSetList)
 async def list_rulesets(
-    engine: EngineDep, cache: RuleSetsDep, today: TodayDep, as_of: AsOf = None
+    engine: ReplicaEngineDep, cache: RuleSetsDep, today: TodayDep, as_of: AsOf = None
 ) -> Response:
     """Every city with published rules, its versions and the one in force on the date."""
     on = as_of or today
@@ -117,7 +117,7 @@ async def list_rulesets(
 
 @router.get("/v1/rulesets/{city}", operation_id="get_ruleset", response_model=RuleSetDetail)
 async def ruleset_detail(
-    city: City, engine: EngineDep, cache: RuleSetsDep, today: TodayDep, as_of: AsOf = None
+    city: City, engine: ReplicaEngineDep, cache: RuleSetsDep, today: TodayDep, as_of: AsOf = None
 ) -> Response:
     """The version of a city's rules in force on the date, as structured data."""
     stored = await rulesets.city_versions(engine, cache, city)
@@ -128,7 +128,7 @@ async def ruleset_detail(
     "/v1/rulesets/{city}/citations", operation_id="ruleset_citations", response_model=CitationsOut
 )
 async def ruleset_citations(
-    city: City, engine: EngineDep, cache: RuleSetsDep, today: TodayDep, as_of: AsOf = None
+    city: City, engine: ReplicaEngineDep, cache: RuleSetsDep, today: TodayDep, as_of: AsOf = None
 ) -> Response:
     """Documents, and the sources of every rule and parameter value, of the version in force."""
     stored = await rulesets.city_versions(engine, cache, city)
@@ -138,7 +138,7 @@ async def ruleset_citations(
 @router.get(
     "/v1/rulesets/{city}/versions", operation_id="list_ruleset_versions", response_model=VersionList
 )
-async def versions(city: City, engine: EngineDep, cache: RuleSetsDep) -> Response:
+async def versions(city: City, engine: ReplicaEngineDep, cache: RuleSetsDep) -> Response:
     """Every published version of a city's rules, oldest first; none is ever removed."""
     stored = await rulesets.city_versions(engine, cache, city)
     return json_response({"city_code": city, "versions": [v.meta() for v in stored]})
@@ -149,7 +149,7 @@ async def versions(city: City, engine: EngineDep, cache: RuleSetsDep) -> Respons
     operation_id="get_ruleset_version_file",
     response_model=VersionFile,
 )
-async def version_file(city: City, number: Number, engine: EngineDep) -> Response:
+async def version_file(city: City, number: Number, engine: ReplicaEngineDep) -> Response:
     """One version's rule file, verbatim, so a third party can mirror it and check its hash."""
     return json_response(await rulesets.version_file(engine, city, number))
 
