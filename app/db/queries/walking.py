@@ -46,7 +46,8 @@ async def map_features(conn: AsyncConnection, city_code: str) -> Sequence[Any]:
 async def facilities_within(
     conn: AsyncConnection, lon: float, lat: float, radius_m: float, kinds: Sequence[str]
 ) -> Sequence[Any]:
-    """Live facilities of these kinds within a straight-line radius (a walk is never shorter)."""
+    """Live facilities of these kinds within a straight-line radius (a walk is never shorter),
+    with their straight-line `distance_m`."""
     origin = spatial.point(bindparam("lon", lon), bindparam("lat", lat))
     stmt = select(
         F.public_id,
@@ -54,6 +55,7 @@ async def facilities_within(
         F.kinds,
         spatial.lon_of(F.location).label("lon"),
         spatial.lat_of(F.location).label("lat"),
+        spatial.distance_m(F.location, origin).label("distance_m"),
     ).where(
         spatial.within_m(F.location, origin, bindparam("radius_m", radius_m)),
         F.deleted_at.is_(None),
