@@ -63,14 +63,21 @@ def _note(name_zh: str, nearest: dict[str, Any] | None, minutes: float, search: 
     )
 
 
+def _by_kind(pairs: list[tuple[float, Any]]) -> dict[str, list[tuple[float, Any]]]:
+    """Reached facilities per kind, nearest first (ties by id)."""
+    out: dict[str, list[tuple[float, Any]]] = {}
+    for s, r in sorted(
+        (p for p in pairs if math.isfinite(p[0])), key=lambda p: (p[0], p[1].public_id)
+    ):
+        for kind in r.kinds:
+            out.setdefault(kind, []).append((s, r))
+    return out
+
+
 def _kind_answer(
-    kind: Any, pairs: list[tuple[float, Any]], minutes: float, search_minutes: float
+    kind: Any, found: list[tuple[float, Any]], minutes: float, search_minutes: float
 ) -> dict[str, Any]:
     name_zh = kinds()[kind.kind].name_zh
-    found = sorted(
-        ((s, r) for s, r in pairs if kind.kind in r.kinds and math.isfinite(s)),
-        key=lambda pair: (pair[0], pair[1].public_id),
-    )
     inside = [_reached(s, r) for s, r in found if s <= minutes * 60]
     nearest = None if inside or not found else _reached(*found[0])
     return {
@@ -111,10 +118,14 @@ async def coverage(
     engine: AsyncEngine, walking: Walking, lon: float, lat: float, coordsys: str, profile_code: str
 ) -> dict[str, Any]:
     """For each kind in a circle: is the home inside the circle that applies here, by what."""
-    city_row, township = await home_region(engine, lon, lat)
-    city = walking.city(city_row.code)
-    profile = profile_of(city, profile_code)
-    urban_rural = township.urban_rural or "rural"
+    async with engine.connect() as conn:
+        city_row, township = await home_region(conn, lon, lat)
+        city = walking.city(city_row.code)
+        profile = profile_of(city, profile_code)
+        urban_rural = township.urban_rural or "rural"
+        members = sorted({m.kind for c in city.circles for m in c.kinds_for(urban_rural)})
+        radius = profile.speed_m_s * walking.max_search_minutes * 60.0 + 2 * walking.max_snap_m
+        rows = list(await wq.facilities_within(conn, lon, lat, radius, members))
     minutes, rule_source = city.rule.minutes_for(urban_rural)
     home = snap(
         city.network, lon, lat, max_distance_m=walking.max_snap_m, avoid_steps=profile.avoid_steps
@@ -135,12 +146,8 @@ async def coverage(
         }
     cutoff_s = walking.max_search_minutes * 60.0
     reach = seconds_from(city.network, profile, home, cutoff_s)
-    members = {m.kind for c in city.circles for m in c.kinds_for(urban_rural)}
-    radius = profile.speed_m_s * cutoff_s + 2 * walking.max_snap_m
-    async with engine.connect() as conn:
-        rows = list(await wq.facilities_within(conn, lon, lat, radius, sorted(members)))
     seconds = _times_to(city, profile, reach, rows, walking.max_snap_m)
-    pairs = [(float(s), r) for s, r in zip(seconds, rows, strict=True)]
+    by_kind = _by_kind([(float(s), r) for s, r in zip(seconds.tolist(), rows, strict=True)])
     return answer | {
         "snap": {
             "snapped": True,
@@ -153,7 +160,7 @@ async def coverage(
                 "name_zh": c.name_zh,
                 "cite": c.cite,
                 "kinds": [
-                    _kind_answer(m, pairs, minutes, walking.max_search_minutes)
+                    _kind_answer(m, by_kind.get(m.kind, []), minutes, walking.max_search_minutes)
                     for m in c.kinds_for(urban_rural)
                 ],
             }

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 import shapely
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.db.queries import regions as rq
 from app.db.queries import walking as wq
@@ -144,10 +144,9 @@ def profile_out(p: WalkProfile) -> dict[str, Any]:
     }
 
 
-async def home_region(engine: AsyncEngine, lon: float, lat: float) -> tuple[Any, Any]:
+async def home_region(conn: AsyncConnection, lon: float, lat: float) -> tuple[Any, Any]:
     """(city, township) rows covering a WGS-84 point; a 400 on `lon` outside every city."""
-    async with engine.connect() as conn:
-        covering = await rq.regions_covering(conn, lon, lat)
+    covering = await rq.regions_covering(conn, lon, lat)
     township = next((r for r in covering if r.level == "township"), None)
     city = next((r for r in covering if r.level == "city"), None)
     if township is None or city is None:
@@ -164,7 +163,8 @@ async def walk_seconds_to(
     targets: list[tuple[float, float]],
 ) -> list[float]:
     """Walking seconds from a point to each target (∞ beyond the search cutoff or off-road)."""
-    city_row, _ = await home_region(engine, lon, lat)
+    async with engine.connect() as conn:
+        city_row, _ = await home_region(conn, lon, lat)
     city = walking.city(city_row.code)
     profile = profile_of(city, profile_code)
     home = snap(
