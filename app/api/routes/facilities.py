@@ -12,11 +12,14 @@ from app.api.deps import (
     CoordSysDep,
     EngineDep,
     FilterDep,
+    FilterQuery,
     LimitDep,
+    NearbyQuery,
     NearbyQueryDep,
     SettingsDep,
     WalkingDep,
     nearby_spec_from_body,
+    query_parameters,
 )
 from app.api.schemas.facilities import FacilityDetail, NearbyRequest, NearbyResponse, SearchResponse
 from app.errors import PROBLEM_RESPONSES
@@ -33,7 +36,12 @@ def json_response(body: object) -> Response:
     return Response(orjson.dumps(body), media_type="application/json")
 
 
-@router.get("/nearby", operation_id="nearby_facilities", response_model=NearbyResponse)
+@router.get(
+    "/nearby",
+    operation_id="nearby_facilities",
+    response_model=NearbyResponse,
+    openapi_extra=query_parameters(NearbyQuery),
+)
 async def nearby_get(
     spec: NearbyQueryDep, engine: EngineDep, settings: SettingsDep, walking: WalkingDep
 ) -> Response:
@@ -61,7 +69,12 @@ async def _nearby(
     )
 
 
-@router.get("/search", operation_id="search_facilities", response_model=SearchResponse)
+@router.get(
+    "/search",
+    operation_id="search_facilities",
+    response_model=SearchResponse,
+    openapi_extra=query_parameters(FilterQuery),
+)
 async def search(
     engine: EngineDep,
     settings: SettingsDep,

@@ -7,7 +7,15 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from app.api.deps import CoordSysDep, EngineDep, FilterDep, LimitDep, SettingsDep
+from app.api.deps import (
+    CoordSysDep,
+    EngineDep,
+    FilterDep,
+    FilterQuery,
+    LimitDep,
+    SettingsDep,
+    query_parameters,
+)
 from app.api.routes.facilities import json_response
 from app.api.schemas.facilities import FacilityList
 from app.api.schemas.regions import RegionDetail, RegionList
@@ -43,7 +51,10 @@ async def region(
 
 
 @router.get(
-    "/{code}/facilities", operation_id="list_region_facilities", response_model=FacilityList
+    "/{code}/facilities",
+    operation_id="list_region_facilities",
+    response_model=FacilityList,
+    openapi_extra=query_parameters(FilterQuery),
 )
 async def region_facilities(
     code: Code,
