@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from app.api.caching import ConditionalGet
 from app.api.guards import RejectLargeBodies, RejectNulInQuery
+from app.api.metrics import Metrics, RecordMetrics, metrics_endpoint
 from app.api.routes import auth, facilities, health, regions, vocabulary
 from app.api.routes import walking as walking_routes
 from app.db.session import create_engine, read_engine
@@ -37,6 +38,10 @@ def create_app(settings: Settings | None = None, walking_state: Walking | None =
         app.state.replica_engine = (
             read_engine(create_engine(settings, replica)) if replica else app.state.engine
         )
+        pools = {"primary": app.state.write_engine}
+        if replica:
+            pools["replica"] = app.state.replica_engine
+        metrics.watch_pools(pools)
         app.state.walking = walking_state or await load_walking(
             app.state.engine,
             settings.config_dir,
@@ -58,12 +63,16 @@ def create_app(settings: Settings | None = None, walking_state: Walking | None =
         lifespan=lifespan,
     )
     app.state.settings = settings
+    metrics = app.state.metrics = Metrics()
     install_error_handlers(app)
     for module in (facilities, walking_routes, regions, vocabulary, auth, health):
         app.include_router(module.router)
     app.add_middleware(ConditionalGet, max_age_s=settings.cache_max_age_s)
     app.add_middleware(RejectNulInQuery)
     app.add_middleware(RejectLargeBodies, max_bytes=settings.max_body_bytes)
+    if settings.metrics_enabled:
+        app.add_middleware(RecordMetrics, metrics=metrics)
+        app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     _document_400_not_422(app)
     return app
 

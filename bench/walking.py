@@ -31,7 +31,7 @@ import psycopg
 from app.db.session import create_engine
 from app.services.walking import Walking, load_walking
 from app.settings import Settings
-from bench import registry
+from bench import registry, summary
 from bench.loadgen import ensure_wrk, run_wrk
 from bench.nearby import OUT, background_cpu, ensure_cluster, measure, merge
 from bench.report import Measured
@@ -175,6 +175,49 @@ def http_runs(
     return {k: merge(v) for k, v in rounds.items()}, memory, len(kept)
 
 
+def summary_rows(
+    reach: list[ReachTiming],
+    http: tuple[dict[str, Measured], dict[str, dict[str, int]], int] | None,
+    verdict: dict[str, Any],
+    minutes: float,
+) -> list[summary.Row]:
+    """The bench.all table rows: coverage vs nearby, reach vs networkx, memory."""
+    ours = sum(r.ours_s for r in reach)
+    theirs = sum(r.networkx_s for r in reach)
+    rows = []
+    if http is not None:
+        measured = http[0]
+        cov, near = measured["coverage"].wrk.rps, measured["nearby"].wrk.rps
+        rows.append(
+            summary.Row(
+                "walking",
+                f"coverage {cov:.0f} req/s",
+                f"nearby {near:.0f} req/s",
+                cov / near,
+                f"≥ {MIN_RPS_RATIO}, 0 errors",
+                bool(verdict["http_pass"]),
+            )
+        )
+    rows.append(
+        summary.Row(
+            "walking",
+            f"every facility's {minutes:g}-min reach {ours:.3f} s CPU",
+            f"networkx {theirs:.3f} s CPU",
+            theirs / ours,
+            f"≥ {MIN_REACH_SPEEDUP:g}× faster, same reaches",
+            bool(verdict["reach_pass"]),
+        )
+    )
+    if http is not None:
+        rss = http[1]["started"]["VmRSS"] / 1024
+        rows.append(
+            summary.Row(
+                "walking", f"VmRSS {rss:.1f} MiB, networks loaded", "", None, "reported", True
+            )
+        )
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=20, help="seconds of load per endpoint")
@@ -210,6 +253,7 @@ def main() -> int:
         "verdict": verdict,
     }
     (OUT / "walking.json").write_text(json.dumps(record, indent=2, default=str) + "\n")
+    summary.write("walking", summary_rows(reach, http, verdict, args.minutes))
     return 0 if verdict["pass"] else 1
 
 
