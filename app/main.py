@@ -11,10 +11,11 @@ from fastapi import FastAPI
 from app.api.caching import ConditionalGet
 from app.api.guards import RejectLargeBodies, RejectNulInQuery
 from app.api.metrics import Metrics, RecordMetrics, metrics_endpoint
-from app.api.routes import auth, facilities, health, regions, vocabulary
+from app.api.routes import auth, facilities, health, policy, regions, vocabulary
 from app.api.routes import walking as walking_routes
 from app.db.session import create_engine, read_engine
 from app.errors import install_error_handlers
+from app.services.rulesets import RuleSetCache
 from app.services.walking import Walking, load_walking
 from app.settings import Settings, load_settings
 
@@ -63,9 +64,10 @@ def create_app(settings: Settings | None = None, walking_state: Walking | None =
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.rulesets = RuleSetCache()
     metrics = app.state.metrics = Metrics()
     install_error_handlers(app)
-    for module in (facilities, walking_routes, regions, vocabulary, auth, health):
+    for module in (facilities, walking_routes, regions, vocabulary, policy, auth, health):
         app.include_router(module.router)
     app.add_middleware(ConditionalGet, max_age_s=settings.cache_max_age_s)
     app.add_middleware(RejectNulInQuery)

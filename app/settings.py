@@ -77,7 +77,9 @@ class Settings(BaseSettings):
         8 * 3600, ge=60, description="Lifetime of a staff sign-in token, seconds."
     )
     timezone: str = Field(
-        "Asia/Shanghai", description="Local time zone for opening hours (open now)."
+        "Asia/Shanghai",
+        description="Local time zone for opening hours (open now) and the default date of "
+        "policy questions.",
     )
     cursor_secret: str = Field(
         "change-me-in-production",
