@@ -51,6 +51,9 @@ class Settings(BaseSettings):
         ge=1024,
         description="Largest request body accepted (413 beyond; routes for file imports set their own).",
     )
+    metrics_enabled: bool = Field(
+        True, description="Serve Prometheus metrics at /metrics (keep it behind the proxy)."
+    )
     config_dir: Path = Field(
         Path(__file__).resolve().parents[1] / "seed",
         description="Folder of walk_profiles.toml and service_circles.toml (per-city rules).",
@@ -88,7 +91,9 @@ class Settings(BaseSettings):
     )
     geocoder_timeout_s: float = Field(5.0, gt=0, description="Timeout of one geocoder call.")
     timezone: str = Field(
-        "Asia/Shanghai", description="Local time zone for opening hours (open now)."
+        "Asia/Shanghai",
+        description="Local time zone for opening hours (open now) and the default date of "
+        "policy questions.",
     )
     cursor_secret: str = Field(
         "change-me-in-production",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal, TypeVar, get_origin
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,7 @@ from app.domain.vocabulary import FacilityStatus, kinds, services
 from app.errors import BadRequest, Unauthorized
 from app.services.finder import NearbySpec
 from app.services.geocoding import PROVIDERS, Geocoding
+from app.services.rulesets import RuleSetCache
 from app.services.staff import StaffIdentity, staff_for_token
 from app.services.walking import Walking
 from app.settings import Settings
@@ -72,10 +73,26 @@ async def _geocoding(request: Request) -> Geocoding | None:
     )
 
 
+async def _rulesets(request: Request) -> RuleSetCache:
+    cache: RuleSetCache = request.app.state.rulesets
+    return cache
+
+
 QueryModel = TypeVar("QueryModel", bound=BaseModel)
 
 SettingsDep = Annotated[Settings, Depends(_settings)]
 GeocodingDep = Annotated[Geocoding | None, Depends(_geocoding)]
+
+
+RuleSetsDep = Annotated[RuleSetCache, Depends(_rulesets)]
+
+
+async def _today(settings: SettingsDep) -> date:
+    """Today in the service's time zone: the default date of a policy question."""
+    return datetime.now(ZoneInfo(settings.timezone)).date()
+
+
+TodayDep = Annotated[date, Depends(_today)]
 WalkingDep = Annotated[Walking, Depends(_walking)]
 EngineDep = Annotated[AsyncEngine, Depends(_engine)]
 ReplicaEngineDep = Annotated[AsyncEngine, Depends(_replica_engine)]
@@ -414,6 +431,7 @@ OperatorDep = Annotated[StaffIdentity, _needs(Permission.update_operations)]
 DeleterDep = Annotated[StaffIdentity, _needs(Permission.delete_facility)]
 ImporterDep = Annotated[StaffIdentity, _needs(Permission.import_registry)]
 AuditorDep = Annotated[StaffIdentity, _needs(Permission.read_audit)]
+PublisherDep = Annotated[StaffIdentity, _needs(Permission.publish_rules)]
 IfMatchDep = Annotated[
     str | None,
     Header(alias="If-Match", description="The ETag of your last read of this facility."),

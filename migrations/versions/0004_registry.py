@@ -2,14 +2,14 @@
 geocoder cache and quota, and the application role that cannot change audit events.
 
 Revision ID: 0004_registry
-Revises: 0003
+Revises: 0004_policy
 """
 from alembic import op
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 revision = "0004_registry"
-down_revision = "0003"
+down_revision = "0004_policy"
 branch_labels = None
 depends_on = None
 

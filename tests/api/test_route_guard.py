@@ -24,6 +24,15 @@ PUBLIC = {
     ("GET", "/v1/kinds"),
     ("GET", "/v1/services"),
     ("GET", "/v1/ownership-types"),
+    ("POST", "/v1/eligibility"),
+    ("GET", "/v1/facilities/{public_id}/price-check"),
+    ("POST", "/v1/facilities/{public_id}/price-for-person"),
+    ("GET", "/v1/regions/{code}/puhui-over-cap"),
+    ("GET", "/v1/rulesets"),
+    ("GET", "/v1/rulesets/{city}"),
+    ("GET", "/v1/rulesets/{city}/citations"),
+    ("GET", "/v1/rulesets/{city}/versions"),
+    ("GET", "/v1/rulesets/{city}/versions/{number}"),
     ("POST", "/v1/auth/token"),
     ("GET", "/healthz"),
     ("GET", "/readyz"),
@@ -32,7 +41,12 @@ ANY_STAFF = {("GET", "/v1/auth/me")}  # signed in, no particular permission
 
 
 def _concrete(path: str) -> str:
-    return path.replace("{public_id}", "f_1ca682286016").replace("{code}", "512002")
+    return (
+        path.replace("{public_id}", "f_1ca682286016")
+        .replace("{code}", "512002")
+        .replace("{city}", "512000")
+        .replace("{number}", "1")
+    )
 
 
 def test_no_route_is_open_by_accident(client: TestClient, settings: Settings) -> None:
