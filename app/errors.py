@@ -9,6 +9,8 @@ Exception tree::
     ├── Forbidden                403  the role may not do this
     ├── NotFound                 404  no such resource
     ├── Conflict                 409  write conflicts with stored state
+    ├── PayloadTooLarge          413  request body over the limit, refused early
+    ├── TooManyRequests          429  over the key's rate; carries Retry-After
     └── Unavailable              503  the database cannot answer now
 
 Validation errors from FastAPI and Starlette's own 404/405 are rendered in the
@@ -112,6 +114,22 @@ class Conflict(ServiceError):
     title = "Conflict"
 
 
+class PayloadTooLarge(ServiceError):
+    status = 413
+    type = "payload-too-large"
+    title = "Request body too large"
+
+
+class TooManyRequests(ServiceError):
+    status = 429
+    type = "too-many-requests"
+    title = "Too many requests"
+
+    def __init__(self, detail: str, *, retry_after_s: int) -> None:
+        super().__init__(detail)
+        self.retry_after_s = retry_after_s
+
+
 class Unavailable(ServiceError):
     status = 503
     type = "unavailable"
@@ -168,22 +186,31 @@ def _validation_params(exc: RequestValidationError) -> list[InvalidParam]:
     return params
 
 
-async def _on_service_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, ServiceError)
-    headers = None
+def error_response(
+    exc: ServiceError, instance: str | None, headers: dict[str, str] | None = None
+) -> Response:
+    """The problem+json answer for one of our errors (also used by ASGI middleware)."""
+    headers = dict(headers or {})
     if isinstance(exc, Unavailable):
-        headers = {"Retry-After": "5"}
+        headers["Retry-After"] = "5"
+    elif isinstance(exc, TooManyRequests):
+        headers["Retry-After"] = str(exc.retry_after_s)
     elif isinstance(exc, Unauthorized):
-        headers = {"WWW-Authenticate": 'Bearer realm="staff"'}
+        headers["WWW-Authenticate"] = 'Bearer realm="staff"'
     return problem_response(
         exc.status,
         exc.type,
         exc.title,
         exc.detail,
         params=exc.params,
-        instance=request.url.path,
-        headers=headers,
+        instance=instance,
+        headers=headers or None,
     )
+
+
+async def _on_service_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ServiceError)
+    return error_response(exc, request.url.path)
 
 
 async def _on_validation_error(request: Request, exc: Exception) -> Response:
@@ -263,6 +290,7 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     for code, desc in (
         (400, "Invalid input; `invalid_params` names each parameter and the allowed values."),
         (404, "No such resource."),
+        (429, "Over the rate of the API key (or of anonymous use); see Retry-After."),
         (503, "The database is unavailable; retry after the Retry-After seconds."),
     )
 }

@@ -6,14 +6,31 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import parse_qsl
 
+import httpx
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.api.access_log import install_log_redaction
+from app.api.body_limit import BodyLimit
 from app.api.caching import ConditionalGet
-from app.api.routes import auth, facilities, health, regions, vocabulary
+from app.api.rate_limit import RateLimits
+from app.api.routes import (
+    api_keys,
+    auth,
+    changes,
+    facilities,
+    health,
+    ogc,
+    regions,
+    reports,
+    residents,
+    vocabulary,
+)
 from app.api.routes import walking as walking_routes
 from app.db.session import create_engine, read_engine
 from app.errors import InvalidParam, install_error_handlers, problem_response
+from app.services.api_keys import KeyRegistry
+from app.services.data_version import DataVersion
 from app.services.walking import Walking, load_walking
 from app.settings import Settings
 
@@ -53,14 +70,22 @@ class RejectNulInQuery:
         await self.app(scope, receive, send)
 
 
-def create_app(settings: Settings | None = None, walking_state: Walking | None = None) -> FastAPI:
-    """The application; `walking_state` may be given prebuilt (tests share one across apps)."""
+def create_app(
+    settings: Settings | None = None,
+    walking_state: Walking | None = None,
+    http_transport: httpx.AsyncBaseTransport | None = None,
+) -> FastAPI:
+    """The application; `walking_state` may be given prebuilt (tests share one across apps),
+    `http_transport` carries outgoing calls (WeChat; tests fake it with MockTransport)."""
     settings = settings or Settings()
+    install_log_redaction()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.write_engine = create_engine(settings)
         app.state.engine = read_engine(app.state.write_engine)
+        registry.bind(app.state.engine)
+        data_version.bind(app.state.engine)
         app.state.walking = walking_state or await load_walking(
             app.state.engine,
             settings.config_dir,
@@ -68,9 +93,11 @@ def create_app(settings: Settings | None = None, walking_state: Walking | None =
             max_search_minutes=settings.walk_max_search_minutes,
             max_contour_minutes=settings.walk_max_contour_minutes,
         )
+        app.state.http = httpx.AsyncClient(transport=http_transport, timeout=5.0)
         try:
             yield
         finally:
+            await app.state.http.aclose()
             await app.state.write_engine.dispose()
 
     app = FastAPI(
@@ -80,9 +107,36 @@ def create_app(settings: Settings | None = None, walking_state: Walking | None =
         lifespan=lifespan,
     )
     app.state.settings = settings
+    registry = KeyRegistry(
+        ttl_s=settings.api_key_cache_ttl_s,
+        anonymous_rate_per_minute=settings.anonymous_rate_per_minute,
+        anonymous_burst=settings.anonymous_burst,
+    )
+    app.state.key_registry = registry
+    data_version = DataVersion(ttl_s=settings.cache_version_ttl_s)
     install_error_handlers(app)
-    for module in (facilities, walking_routes, regions, vocabulary, auth, health):
+    for module in (
+        facilities,
+        walking_routes,
+        regions,
+        vocabulary,
+        changes,
+        auth,
+        api_keys,
+        residents,
+        reports,
+        ogc,
+        health,
+    ):
         app.include_router(module.router)
-    app.add_middleware(ConditionalGet, max_age_s=settings.cache_max_age_s)
+    app.add_middleware(
+        ConditionalGet,
+        max_age_s=settings.cache_max_age_s,
+        version=data_version,
+        salt=f"{app.version}|{settings.model_dump_json()}",
+    )
+    if settings.rate_limits_enabled:
+        app.add_middleware(RateLimits, registry=registry)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RejectNulInQuery)
     return app

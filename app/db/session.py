@@ -13,7 +13,8 @@ def create_engine(settings: Settings) -> AsyncEngine:
     Connections carry the statement timeout, no JIT, and custom plans: a generic plan
     for the nearby query scans a whole kind nationally (≈ 10× slower, bench/README.md).
     Disconnects are detected on use and the pool is invalidated, so no pre-ping
-    round trip is paid per request.
+    round trip is paid per request. Statement parameters (a resident's coordinates) are
+    hidden from SQLAlchemy's logs and error messages.
     """
     return create_async_engine(
         settings.database_url,
@@ -21,6 +22,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
         max_overflow=settings.db_pool_overflow,
         pool_recycle=1800,
         pool_timeout=5,
+        hide_parameters=True,
         connect_args={
             "timeout": 5,
             "server_settings": {

@@ -17,6 +17,7 @@ class Permission(StrEnum):
     publish_rules = "publish_rules"
     edit_registry = "edit_registry"
     read_audit = "read_audit"
+    manage_api_keys = "manage_api_keys"
 
 
 GRANTS: dict[Role, frozenset[Permission]] = {

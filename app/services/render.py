@@ -111,3 +111,10 @@ def region_summary(row: Any) -> dict[str, Any]:
         "boundary_source": row.boundary_source,
         "seat": None if row.seat_lon is None else lon_lat(row.seat_lon, row.seat_lat, "wgs84"),
     }
+
+
+def only_fields(body: dict[str, Any], fields: tuple[str, ...] | None) -> dict[str, Any]:
+    """The answer with each of its `items` reduced to `fields` (a compact payload)."""
+    if fields is not None:
+        body["items"] = [{k: item[k] for k in fields if k in item} for item in body["items"]]
+    return body

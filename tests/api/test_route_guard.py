@@ -8,6 +8,7 @@ PUBLIC = {
     ("GET", "/v1/facilities/nearby"),
     ("POST", "/v1/facilities/nearby"),
     ("GET", "/v1/facilities/search"),
+    ("GET", "/v1/facilities/clusters"),
     ("GET", "/v1/facilities/{public_id}"),
     ("GET", "/v1/facilities/{public_id}/reach"),
     ("GET", "/v1/coverage"),
@@ -20,6 +21,13 @@ PUBLIC = {
     ("GET", "/v1/services"),
     ("GET", "/v1/ownership-types"),
     ("POST", "/v1/auth/token"),
+    ("POST", "/v1/wx/login"),
+    ("GET", "/ogc"),
+    ("GET", "/ogc/conformance"),
+    ("GET", "/ogc/collections"),
+    ("GET", "/ogc/collections/{collection_id}"),
+    ("GET", "/ogc/collections/{collection_id}/items"),
+    ("GET", "/ogc/collections/{collection_id}/items/{feature_id}"),
     ("GET", "/healthz"),
     ("GET", "/readyz"),
 }
@@ -36,6 +44,7 @@ def test_no_route_is_open_by_accident(client: TestClient) -> None:
             if key in PUBLIC:
                 continue
             concrete = path.replace("{public_id}", "f_x").replace("{code}", "512002")
+            concrete = concrete.replace("{key_id}", "1")
             resp = client.request(key[0], concrete)
             assert resp.status_code == 401, (key, resp.status_code)
     assert seen >= PUBLIC, PUBLIC - seen
