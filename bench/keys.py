@@ -106,6 +106,7 @@ def main() -> int:
     }
     headers = {"limits-off": [], "limits-on": [f"X-API-Key: {key}"]}
     runs: dict[str, list[WrkResult]] = {"limits-off": [], "limits-on": [], "full": [], "304": []}
+    cpu_s: dict[str, float] = dict.fromkeys(runs, 0.0)
     with Servers(off, on):
         off.start(OUT)
         on.start(OUT)
@@ -120,14 +121,17 @@ def main() -> int:
         for round_no in range(1, args.rounds + 1):
             for server in (off, on):
                 print(f"[bench] round {round_no}/{args.rounds} nearby, {server.name}", flush=True)
+                before = server.cpu_seconds()
                 runs[server.name].append(
                     run_wrk(wrk, server.url, paths_file, **load, headers=headers[server.name])
                 )
+                cpu_s[server.name] += server.cpu_seconds() - before
         cond_file = OUT / "keys-conditional.txt"
         cond_file.write_text("\n".join(etag_lines(on, paths[: args.cached_paths], key)) + "\n")
         for round_no in range(1, args.rounds + 1):
             for mode, label in (("full", "full"), ("conditional", "304")):
                 print(f"[bench] round {round_no}/{args.rounds} {label} answers", flush=True)
+                before = on.cpu_seconds()
                 runs[label].append(
                     run_wrk(
                         wrk,
@@ -139,6 +143,7 @@ def main() -> int:
                         script_args=[mode],
                     )
                 )
+                cpu_s[label] += on.cpu_seconds() - before
     merged = {name: combine(r) for name, r in runs.items()}
     keyed = merged["limits-on"].rps / merged["limits-off"].rps
     cached = merged["304"].rps / merged["full"].rps
@@ -147,7 +152,8 @@ def main() -> int:
     print(f"\n  {args.rows:,} facilities; {os.cpu_count()} CPUs shared by wrk, server, PostgreSQL")
     if busy_before > 0.1:
         print(f"  CPUs {busy_before:.0%} busy before the servers started: other work")
-    print(f"\n  {'':<28}{'requests/s':>12}{'p50':>10}{'p95':>10}")
+    cpu_ms = {n: cpu_s[n] / max(w.requests, 1) * 1e3 for n, w in merged.items()}
+    print(f"\n  {'':<28}{'requests/s':>12}{'p50':>10}{'p95':>10}{'server CPU/req':>16}")
     for name, w in merged.items():
         label = {
             "limits-off": "nearby, limits off",
@@ -155,9 +161,16 @@ def main() -> int:
             "full": "full answers (key)",
             "304": "304 answers (key)",
         }[name]
-        print(f"  {label:<28}{w.rps:>12.0f}{w.p50_us / 1000:>8.2f}ms{w.p95_us / 1000:>8.2f}ms")
+        print(
+            f"  {label:<28}{w.rps:>12.0f}{w.p50_us / 1000:>8.2f}ms{w.p95_us / 1000:>8.2f}ms"
+            f"{cpu_ms[name]:>14.3f}ms"
+        )
     print(f"\n  key + limits on / off   {keyed:.2f} (bar ≥ {MIN_KEYED_RATIO})")
     print(f"  304 / full              {cached:.2f} (bar ≥ {MIN_NOT_MODIFIED_RATIO})")
+    print(
+        f"  server CPU/request, key + limits on / off: {cpu_ms['limits-on'] / cpu_ms['limits-off']:.2f}"
+        " (what the key check and limiting cost in Python; less noisy than requests/s)"
+    )
     print(f"  errors (non-2xx/3xx, socket) {errors} (bar: 0)")
     print(f"\n  RESULT: {'PASS' if ok else 'FAIL'}")
     record = {
@@ -165,6 +178,7 @@ def main() -> int:
         "args": {k: v for k, v in vars(args).items() if k != "db_url"},
         "cpu_busy_before": busy_before,
         "rps": {name: w.rps for name, w in merged.items()},
+        "server_cpu_ms_per_request": cpu_ms,
         "keyed_ratio": keyed,
         "not_modified_ratio": cached,
         "errors": errors,
