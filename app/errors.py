@@ -175,10 +175,17 @@ def _safe(value: Any) -> str:
 def _validation_params(exc: RequestValidationError) -> list[InvalidParam]:
     params: list[InvalidParam] = []
     for err in exc.errors():
-        loc = [str(p) for p in err.get("loc", ()) if p not in ("query", "body", "path", "header")]
+        # List positions are dropped: `kind`, not `kind.0`; the reason shows the value.
+        loc = [
+            str(p)
+            for p in err.get("loc", ())
+            if p not in ("query", "body", "path", "header") and not isinstance(p, int)
+        ]
         name = ".".join(loc) or "body"
         msg = str(err.get("msg", "invalid"))
-        if err.get("type") == "extra_forbidden":
+        if err.get("type") == "json_invalid":
+            name, msg = "body", f"not valid JSON ({err.get('ctx', {}).get('error', 'syntax')})"
+        elif err.get("type") == "extra_forbidden":
             msg = "unknown field"
         elif "input" in err and err.get("type") != "missing":
             msg = f"{msg} (got {_safe(err['input'])})"
@@ -227,8 +234,20 @@ async def _on_http_error(request: Request, exc: Exception) -> Response:
     titles = {404: ("not-found", "Not found"), 405: ("method-not-allowed", "Method not allowed")}
     type_, title = titles.get(exc.status_code, ("http-error", "HTTP error"))
     headers = dict(exc.headers) if exc.headers else None
+    params: list[InvalidParam] = []
+    detail = str(exc.detail)
+    if exc.status_code == 400 and "parsing the body" in detail:  # FastAPI could not decode it
+        type_, title = "bad-request", "Invalid request"
+        reason = "not a JSON document in UTF-8"
+        params, detail = [InvalidParam(name="body", reason=reason)], f"body: {reason}"
     return problem_response(
-        exc.status_code, type_, title, str(exc.detail), instance=request.url.path, headers=headers
+        exc.status_code,
+        type_,
+        title,
+        detail,
+        params=params,
+        instance=request.url.path,
+        headers=headers,
     )
 
 
@@ -239,6 +258,8 @@ def _is_transient(exc: Exception) -> bool:
     """Whether a database error means 'cannot answer now' rather than a bug in our SQL."""
     if isinstance(exc, OSError | OperationalError):
         return True
+    if getattr(exc, "connection_invalidated", False):
+        return True  # a disconnect (app/db/session.py): the next request gets a new one
     orig = getattr(exc, "orig", None)
     sqlstate = str(getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None) or "")
     name = type(orig).__name__ if orig is not None else ""
@@ -285,12 +306,32 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, _on_unexpected)
 
 
-PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    code: {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}, "description": desc}
-    for code, desc in (
-        (400, "Invalid input; `invalid_params` names each parameter and the allowed values."),
-        (404, "No such resource."),
-        (429, "Over the rate of the API key (or of anonymous use); see Retry-After."),
-        (503, "The database is unavailable; retry after the Retry-After seconds."),
-    )
+PROBLEM_DESCRIPTIONS: dict[int, str] = {
+    400: "Invalid input; `invalid_params` names each parameter and the allowed values.",
+    401: "No valid credentials; see WWW-Authenticate.",
+    403: "Signed in, but not allowed to do this.",
+    404: "No such resource.",
+    409: "Conflicts with the current state of the resource.",
+    412: "The resource changed since it was read (If-Match does not match its ETag).",
+    413: "The request body is too large.",
+    428: "This write needs an If-Match header with the resource's ETag.",
+    429: "Over the rate limit; retry after the Retry-After seconds.",
+    503: "The database is unavailable; retry after the Retry-After seconds.",
 }
+
+
+def problem_responses(*extra: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for problem+json answers: 400, 404, 503, and 401/403/429 that
+    any rate-limited route can answer (an unknown or under-scoped X-API-Key, a spent
+    quota), and `extra`."""
+    return {
+        code: {
+            "model": Problem,
+            "content": {PROBLEM_MEDIA_TYPE: {}},
+            "description": PROBLEM_DESCRIPTIONS[code],
+        }
+        for code in sorted({400, 401, 403, 404, 429, 503, *extra})
+    }
+
+
+PROBLEM_RESPONSES = problem_responses()

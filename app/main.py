@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from urllib.parse import parse_qsl
+from typing import Any
 
 import httpx
 from fastapi import FastAPI
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.api.access_log import install_log_redaction
-from app.api.body_limit import BodyLimit
 from app.api.caching import ConditionalGet
+from app.api.guards import RejectLargeBodies, RejectNulInQuery
 from app.api.rate_limit import RateLimits
 from app.api.routes import (
     api_keys,
@@ -28,11 +27,11 @@ from app.api.routes import (
 )
 from app.api.routes import walking as walking_routes
 from app.db.session import create_engine, read_engine
-from app.errors import InvalidParam, install_error_handlers, problem_response
+from app.errors import install_error_handlers
 from app.services.api_keys import KeyRegistry
 from app.services.data_version import DataVersion
 from app.services.walking import Walking, load_walking
-from app.settings import Settings
+from app.settings import Settings, load_settings
 
 DESCRIPTION = """
 Where to find elderly care (养老) and care for children under three (托育) under
@@ -42,34 +41,6 @@ Sample data: facilities whose names end in （示例） are synthetic examples.
 """
 
 
-class RejectNulInQuery:
-    """Refuse NUL characters in the query string before any route sees them."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and b"%00" in scope.get("query_string", b""):
-            pairs = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
-            names = sorted({k for k, v in pairs if "\x00" in k or "\x00" in v}) or ["query"]
-            response = problem_response(
-                400,
-                "bad-request",
-                "Invalid request",
-                f"{names[0]}: must not contain NUL characters",
-                params=[
-                    InvalidParam(
-                        name=n.replace("\x00", ""), reason="must not contain NUL characters"
-                    )
-                    for n in names
-                ],
-                instance=scope.get("path"),
-            )
-            await response(scope, receive, send)
-            return
-        await self.app(scope, receive, send)
-
-
 def create_app(
     settings: Settings | None = None,
     walking_state: Walking | None = None,
@@ -77,7 +48,7 @@ def create_app(
 ) -> FastAPI:
     """The application; `walking_state` may be given prebuilt (tests share one across apps),
     `http_transport` carries outgoing calls (WeChat; tests fake it with MockTransport)."""
-    settings = settings or Settings()
+    settings = settings or load_settings()
     install_log_redaction()
 
     @asynccontextmanager
@@ -137,6 +108,27 @@ def create_app(
     )
     if settings.rate_limits_enabled:
         app.add_middleware(RateLimits, registry=registry)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RejectNulInQuery)
+    app.add_middleware(RejectLargeBodies, max_bytes=settings.max_body_bytes)
+    _document_400_not_422(app)
     return app
+
+
+def _document_400_not_422(app: FastAPI) -> None:
+    """Validation failures are answered 400 problem+json (app/errors.py), so drop the
+    422 responses and their schemas that FastAPI adds to the document by default."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = generate()
+            for operations in document.get("paths", {}).values():
+                for operation in operations.values():
+                    operation.get("responses", {}).pop("422", None)
+            schemas = document.get("components", {}).get("schemas", {})
+            for name in ("HTTPValidationError", "ValidationError"):
+                schemas.pop(name, None)
+            app.openapi_schema = document
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:54329/yilao"
@@ -47,6 +47,11 @@ class Settings(BaseSettings):
         ge=0,
         description="Seconds the data version behind ETags is reused; a 304 may lag a commit by this.",
     )
+    max_body_bytes: int = Field(
+        1_048_576,
+        ge=1024,
+        description="Largest request body accepted (413 beyond; routes for file imports set their own).",
+    )
     config_dir: Path = Field(
         Path(__file__).resolve().parents[1] / "seed",
         description="Folder of walk_profiles.toml and service_circles.toml (per-city rules).",
@@ -86,10 +91,12 @@ class Settings(BaseSettings):
         description="Seconds a key's policy is cached; a revocation elsewhere is seen within it.",
     )
     anonymous_rate_per_minute: int = Field(
-        6000, ge=1, description="Requests a minute shared by all callers without an API key."
+        60000,
+        ge=1,
+        description="Requests a minute shared by all callers without an API key (a safety valve).",
     )
     anonymous_burst: int = Field(
-        600, ge=1, description="Requests anonymous callers may send at once before limiting."
+        2000, ge=1, description="Requests anonymous callers may send at once before limiting."
     )
     default_key_rate_per_minute: int = Field(
         600, ge=1, description="Rate of a new API key when the admin gives none."
@@ -112,9 +119,6 @@ class Settings(BaseSettings):
     resident_session_ttl_s: int = Field(
         30 * 24 * 3600, ge=60, description="Lifetime of a resident's session token, seconds."
     )
-    max_body_bytes: int = Field(
-        64 * 1024, ge=1024, description="Largest request body accepted; larger is refused early."
-    )
 
     @field_validator("database_url")
     @classmethod
@@ -136,3 +140,35 @@ class Settings(BaseSettings):
     def sync_database_url(self) -> str:
         """The same database for synchronous tools (alembic, seed loader): psycopg 3."""
         return self.database_url.replace("+asyncpg", "+psycopg", 1)
+
+
+def env_name(name: str) -> str:
+    """The environment variable of a Settings field."""
+    alias = Settings.model_fields[name].validation_alias
+    return alias if isinstance(alias, str) else f"YLYX_{name.upper()}"
+
+
+class SettingsError(SystemExit):
+    """Start-up refused: which variables are wrong and why, one per line."""
+
+
+def load_settings() -> Settings:
+    """Settings from the environment, or a SettingsError naming each bad variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors(include_url=False):
+            field = str(err["loc"][0]) if err["loc"] else "?"
+            variable = env_name(field) if field in Settings.model_fields else field
+            lines.append(f"  {variable}: {err['msg']} (got {err.get('input')!r})")
+        raise SettingsError("invalid settings:\n" + "\n".join(lines)) from None
+
+
+def markdown_table() -> str:
+    """The README's configuration table, generated from the fields above."""
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    for name, field in Settings.model_fields.items():
+        default = "seed/ (in this repository)" if name == "config_dir" else field.default
+        rows.append(f"| `{env_name(name)}` | `{default}` | {field.description} |")
+    return "\n".join(rows)

@@ -25,7 +25,7 @@ from app.services.walking import Walking
 from app.settings import Settings
 from geo.coords import to_wgs84
 from tests.api.keys import admin_headers, issue_key
-from tests.live_server import live_server
+from tests.live import serve
 
 HOME = (104.6301357, 30.1278246)  # a field in 雁江区, ≥ 11 m from any road or facility
 HOME_GCJ_AS_WGS = to_wgs84(*HOME, "gcj02")  # the same numbers sent as GCJ-02, converted
@@ -55,6 +55,14 @@ class Captured(logging.Handler):
 def captured_logs() -> Iterator[Captured]:
     root, sqla = logging.getLogger(), logging.getLogger("sqlalchemy")
     handler, levels = Captured(), (root.level, sqla.level)
+    # alembic's fileConfig (run by other tests) disables loggers that existed before it
+    disabled = [
+        logger
+        for logger in logging.root.manager.loggerDict.values()
+        if isinstance(logger, logging.Logger) and logger.disabled
+    ]
+    for logger in disabled:
+        logger.disabled = False
     root.addHandler(handler)
     root.setLevel(logging.DEBUG)
     sqla.setLevel(logging.DEBUG)  # statements, parameters (if not hidden) and rows
@@ -62,6 +70,8 @@ def captured_logs() -> Iterator[Captured]:
         yield handler
     finally:
         root.removeHandler(handler)
+        for logger in disabled:
+            logger.disabled = True
         root.setLevel(levels[0])
         sqla.setLevel(levels[1])
 
@@ -100,7 +110,7 @@ def test_no_precise_location_in_any_table_or_log_line(
     app = create_app(settings, walking_state=walking_state)
     with TestClient(app) as setup:
         key = issue_key(setup, admin_headers(setup, settings), scopes=["read"])["key"]
-    with live_server(app, access_log=True) as base:
+    with serve(app, access_log=True) as base:
         statuses = searches(base, key)
     assert statuses == [200, 200, 200, 200, 200, 200, 200, 400, 401]
 

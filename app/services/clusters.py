@@ -32,9 +32,10 @@ async def clusters(
     coordsys: str,
 ) -> dict[str, Any]:
     size = cell_deg(zoom)
+    nominal = 360.0 / (2**zoom) / 4  # a marker's width on screen, also for single markers
     min_lon, min_lat, max_lon, max_lat = bbox_wgs84
-    cells = ((max_lon - min_lon) / size) * ((max_lat - min_lat) / size)
-    if zoom < SINGLE_MARKER_ZOOM and cells > MAX_CELLS:
+    cells = ((max_lon - min_lon) / nominal) * ((max_lat - min_lat) / nominal)
+    if cells > MAX_CELLS:
         raise BadRequest("bbox", f"too large for zoom {zoom}; zoom in or give a smaller box")
     async with engine.connect() as conn:
         rows = await cq.clusters(conn, bbox_wgs84, size, flt)

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from geo.coords import from_wgs84
 
 YANJIANG_WGS = (104.55, 30.05, 104.75, 30.20)
+LIANHUA_WGS = (104.63, 30.115, 104.66, 30.135)  # what a phone shows at zoom 17, and more
 
 
 def in_box(db_dsn: str, box: tuple[float, float, float, float], kind: str | None = None) -> int:
@@ -42,9 +43,9 @@ def test_clusters_count_every_facility_once_and_split_as_the_map_zooms_in(
     assert close["total"] == expected and len(close["markers"]) > len(body["markers"])
     single = client.get(
         "/v1/facilities/clusters",
-        params={"bbox": gcj_box(YANJIANG_WGS), "zoom": 17, "coordsys": "gcj02"},
+        params={"bbox": gcj_box(LIANHUA_WGS), "zoom": 17, "coordsys": "gcj02"},
     ).json()
-    assert len(single["markers"]) == expected
+    assert len(single["markers"]) == in_box(db_dsn, LIANHUA_WGS) > 0
     assert all(m["count"] == 1 and m["id"].startswith("f_") for m in single["markers"])
 
 

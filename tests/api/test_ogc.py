@@ -15,7 +15,7 @@ from app.domain.ogc import CRS84, EPSG4326
 from app.main import create_app
 from app.services.walking import Walking
 from app.settings import Settings
-from tests.live_server import live_server
+from tests.live import serve
 
 LIANHUA = "104.62,30.11,104.66,30.14"  # around 莲花街道, 雁江区
 
@@ -108,7 +108,7 @@ def test_gdal_opens_it_with_the_oapif_driver(
     settings: Settings, walking_state: Walking, db_dsn: str, tmp_path: Path
 ) -> None:
     app = create_app(settings, walking_state=walking_state)
-    with live_server(app) as base:
+    with serve(app) as base:
         info = subprocess.run(
             ["ogrinfo", "-ro", "-so", f"OAPIF:{base}/ogc", "facilities"],
             capture_output=True,

@@ -17,10 +17,10 @@ from app.api.deps import (
 )
 from app.api.routes.facilities import json_response
 from app.api.schemas.api_keys import ApiKeyOut, IssuedApiKey, NewApiKey, OwnKey
-from app.errors import PROBLEM_RESPONSES
+from app.errors import problem_responses
 from app.services import api_keys
 
-router = APIRouter(tags=["api-keys"], responses=PROBLEM_RESPONSES)
+router = APIRouter(tags=["api-keys"], responses=problem_responses(409, 413))
 
 KeyId = Annotated[int, Path(ge=1, le=2**62, description="The key's id (not its secret).")]
 

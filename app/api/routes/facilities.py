@@ -30,12 +30,12 @@ from app.api.schemas.facilities import (
     NearbyResponse,
     SearchResponse,
 )
-from app.errors import PROBLEM_RESPONSES
+from app.errors import problem_responses
 from app.services import clusters, finder, render
 from app.services.finder import NearbySpec
 from app.services.walk_nearby import nearby_with_walking
 
-router = APIRouter(prefix="/v1/facilities", tags=["facilities"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/v1/facilities", tags=["facilities"], responses=problem_responses(413))
 
 FieldsQuery = Annotated[
     str | None, Query(max_length=300, description="Compact answer: item fields to keep.")

@@ -11,10 +11,10 @@ from app.api.deps import ApiKeyDep, EngineDep, StaffDep, WriteEngineDep
 from app.api.routes.facilities import json_response
 from app.api.schemas.residents import NewReport, ReportOut, ReportStatusChange
 from app.domain.reports import ReportStatus
-from app.errors import PROBLEM_RESPONSES
+from app.errors import problem_responses
 from app.services import residents
 
-router = APIRouter(tags=["reports"], responses=PROBLEM_RESPONSES)
+router = APIRouter(tags=["reports"], responses=problem_responses(409, 413))
 ReportId = Annotated[int, Path(ge=1, le=2**62, description="The report's id.")]
 
 

@@ -14,10 +14,10 @@ from app.api.schemas.residents import (
     SessionOut,
     WechatLogin,
 )
-from app.errors import PROBLEM_RESPONSES
+from app.errors import problem_responses
 from app.services import residents
 
-router = APIRouter(prefix="/v1", tags=["mini-program"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/v1", tags=["mini-program"], responses=problem_responses(409, 413))
 
 
 @router.post("/wx/login", operation_id="wechat_login", response_model=SessionOut)
