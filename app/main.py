@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from app.api.access_log import install_log_redaction
 from app.api.caching import ConditionalGet
 from app.api.guards import RejectLargeBodies, RejectNulInQuery
+from app.api.metrics import Metrics, RecordMetrics, metrics_endpoint
 from app.api.rate_limit import RateLimits
 from app.api.routes import (
     api_keys,
@@ -20,6 +21,7 @@ from app.api.routes import (
     facilities,
     health,
     ogc,
+    policy,
     regions,
     reports,
     residents,
@@ -30,6 +32,7 @@ from app.db.session import create_engine, read_engine
 from app.errors import install_error_handlers
 from app.services.api_keys import KeyRegistry
 from app.services.data_version import DataVersion
+from app.services.rulesets import RuleSetCache
 from app.services.walking import Walking, load_walking
 from app.settings import Settings, load_settings
 
@@ -57,6 +60,14 @@ def create_app(
         app.state.engine = read_engine(app.state.write_engine)
         registry.bind(app.state.engine)
         data_version.bind(app.state.engine)
+        replica = settings.replica_database_url
+        app.state.replica_engine = (
+            read_engine(create_engine(settings, replica)) if replica else app.state.engine
+        )
+        pools = {"primary": app.state.write_engine}
+        if replica:
+            pools["replica"] = app.state.replica_engine
+        metrics.watch_pools(pools)
         app.state.walking = walking_state or await load_walking(
             app.state.engine,
             settings.config_dir,
@@ -70,6 +81,8 @@ def create_app(
         finally:
             await app.state.http.aclose()
             await app.state.write_engine.dispose()
+            if replica:
+                await app.state.replica_engine.dispose()
 
     app = FastAPI(
         title="一老一小 service finder",
@@ -85,12 +98,15 @@ def create_app(
     )
     app.state.key_registry = registry
     data_version = DataVersion(ttl_s=settings.cache_version_ttl_s)
+    app.state.rulesets = RuleSetCache()
+    metrics = app.state.metrics = Metrics()
     install_error_handlers(app)
     for module in (
         facilities,
         walking_routes,
         regions,
         vocabulary,
+        policy,
         changes,
         auth,
         api_keys,
@@ -110,6 +126,9 @@ def create_app(
         app.add_middleware(RateLimits, registry=registry)
     app.add_middleware(RejectNulInQuery)
     app.add_middleware(RejectLargeBodies, max_bytes=settings.max_body_bytes)
+    if settings.metrics_enabled:
+        app.add_middleware(RecordMetrics, metrics=metrics)
+        app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     _document_400_not_422(app)
     return app
 

@@ -21,6 +21,10 @@ class Settings(BaseSettings):
         validation_alias="DATABASE_URL",
         description="SQLAlchemy URL of the PostGIS database (asyncpg driver).",
     )
+    replica_database_url: str | None = Field(
+        None,
+        description="A read replica for public reads (same driver); writes and staff reads stay on DATABASE_URL.",
+    )
     db_pool_size: int = Field(
         20, ge=1, le=200, description="Connections kept in the pool (≥ expected concurrency)."
     )
@@ -52,6 +56,9 @@ class Settings(BaseSettings):
         ge=1024,
         description="Largest request body accepted (413 beyond; routes for file imports set their own).",
     )
+    metrics_enabled: bool = Field(
+        True, description="Serve Prometheus metrics at /metrics (keep it behind the proxy)."
+    )
     config_dir: Path = Field(
         Path(__file__).resolve().parents[1] / "seed",
         description="Folder of walk_profiles.toml and service_circles.toml (per-city rules).",
@@ -75,7 +82,9 @@ class Settings(BaseSettings):
         8 * 3600, ge=60, description="Lifetime of a staff sign-in token, seconds."
     )
     timezone: str = Field(
-        "Asia/Shanghai", description="Local time zone for opening hours (open now)."
+        "Asia/Shanghai",
+        description="Local time zone for opening hours (open now) and the default date of "
+        "policy questions.",
     )
     cursor_secret: str = Field(
         "change-me-in-production",
@@ -120,10 +129,10 @@ class Settings(BaseSettings):
         30 * 24 * 3600, ge=60, description="Lifetime of a resident's session token, seconds."
     )
 
-    @field_validator("database_url")
+    @field_validator("database_url", "replica_database_url")
     @classmethod
-    def _async_driver(cls, value: str) -> str:
-        if value.startswith("postgresql://") or value.startswith("postgres://"):
+    def _async_driver(cls, value: str | None) -> str | None:
+        if value and (value.startswith("postgresql://") or value.startswith("postgres://")):
             return "postgresql+asyncpg://" + value.split("://", 1)[1]
         return value
 

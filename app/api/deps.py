@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal, TypeVar, get_origin
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,7 @@ from app.errors import BadRequest, Unauthorized
 from app.services.api_keys import KeyRegistry
 from app.services.finder import NearbySpec
 from app.services.residents import ResidentIdentity, resident_for_token
+from app.services.rulesets import RuleSetCache
 from app.services.staff import StaffIdentity, staff_for_token
 from app.services.walking import Walking
 from app.settings import Settings
@@ -34,8 +35,16 @@ async def _settings(request: Request) -> Settings:
 
 
 async def _engine(request: Request) -> AsyncEngine:
-    """The read engine (autocommit: one statement, no BEGIN/ROLLBACK)."""
+    """Reads on the primary (autocommit: one statement, no BEGIN/ROLLBACK): staff reads,
+    and anything that must see a write made just before (read-your-writes)."""
     engine: AsyncEngine = request.app.state.engine
+    return engine
+
+
+async def _replica_engine(request: Request) -> AsyncEngine:
+    """Public reads that tolerate replication lag: the read replica when one is
+    configured (YLYX_REPLICA_DATABASE_URL), else the primary."""
+    engine: AsyncEngine = request.app.state.replica_engine
     return engine
 
 
@@ -50,11 +59,26 @@ async def _walking(request: Request) -> Walking:
     return state
 
 
+async def _rulesets(request: Request) -> RuleSetCache:
+    cache: RuleSetCache = request.app.state.rulesets
+    return cache
+
+
 QueryModel = TypeVar("QueryModel", bound=BaseModel)
 
 SettingsDep = Annotated[Settings, Depends(_settings)]
+RuleSetsDep = Annotated[RuleSetCache, Depends(_rulesets)]
+
+
+async def _today(settings: SettingsDep) -> date:
+    """Today in the service's time zone: the default date of a policy question."""
+    return datetime.now(ZoneInfo(settings.timezone)).date()
+
+
+TodayDep = Annotated[date, Depends(_today)]
 WalkingDep = Annotated[Walking, Depends(_walking)]
 EngineDep = Annotated[AsyncEngine, Depends(_engine)]
+ReplicaEngineDep = Annotated[AsyncEngine, Depends(_replica_engine)]
 WriteEngineDep = Annotated[AsyncEngine, Depends(_write_engine)]
 
 

@@ -10,14 +10,14 @@ and a mirror that reads "everything after N" never skips a change committed late
 (a plain sequence would not guarantee that).
 
 Revision ID: 0004_api_keys
-Revises: 0003
+Revises: 0004_policy
 """
 from alembic import op
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 revision = "0004_api_keys"
-down_revision = "0003"
+down_revision = "0004_policy"  # re-chained after main's 0004_policy at merge
 branch_labels = None
 depends_on = None
 
