@@ -26,7 +26,7 @@ from typing import Any
 
 import psycopg
 
-from bench import registry
+from bench import registry, summary
 from bench.loadgen import WrkResult, combine, ensure_wrk, run_wrk
 from bench.nearby import OUT, background_cpu, ensure_cluster, write_paths
 from bench.servers import Server, Servers
@@ -185,6 +185,30 @@ def main() -> int:
         "pass": ok,
     }
     (OUT / "keys.json").write_text(json.dumps(record, indent=2) + "\n")
+    on_rps, off_rps, full_rps, cached_rps = (
+        merged[n].rps for n in ("limits-on", "limits-off", "full", "304")
+    )
+    summary.write(
+        "keys",
+        [
+            summary.Row(
+                "nearby with a key, limits on",
+                f"{on_rps:.0f} req/s",
+                f"limits off {off_rps:.0f} req/s",
+                keyed,
+                f"≥ {MIN_KEYED_RATIO}",
+                keyed >= MIN_KEYED_RATIO and errors == 0,
+            ),
+            summary.Row(
+                "304 (If-None-Match)",
+                f"{cached_rps:.0f} req/s",
+                f"full answers {full_rps:.0f} req/s",
+                cached,
+                f"≥ {MIN_NOT_MODIFIED_RATIO}",
+                cached >= MIN_NOT_MODIFIED_RATIO and errors == 0,
+            ),
+        ],
+    )
     return 0 if ok else 1
 
 
