@@ -10,9 +10,10 @@ Exception tree::
     ├── NotFound                 404  no such resource
     ├── Conflict                 409  write conflicts with stored state
     ├── PreconditionFailed       412  If-Match names a version that is no longer current
-    ├── PayloadTooLarge          413  an upload over the size cap
+    ├── PayloadTooLarge          413  request body or upload over its size cap
     ├── InvalidRows              422  an import commit with invalid rows (nothing written)
     ├── PreconditionRequired     428  a write without If-Match
+    ├── TooManyRequests          429  over the key's rate; carries Retry-After
     └── Unavailable              503  the database cannot answer now
 
 Validation errors from FastAPI and Starlette's own 404/405 are rendered in the
@@ -122,12 +123,6 @@ class PreconditionFailed(ServiceError):
     title = "Stale version"
 
 
-class PayloadTooLarge(ServiceError):
-    status = 413
-    type = "payload-too-large"
-    title = "Upload too large"
-
-
 class InvalidRows(ServiceError):
     status = 422
     type = "invalid-rows"
@@ -138,6 +133,22 @@ class PreconditionRequired(ServiceError):
     status = 428
     type = "precondition-required"
     title = "If-Match required"
+
+
+class PayloadTooLarge(ServiceError):
+    status = 413
+    type = "payload-too-large"
+    title = "Request body too large"
+
+
+class TooManyRequests(ServiceError):
+    status = 429
+    type = "too-many-requests"
+    title = "Too many requests"
+
+    def __init__(self, detail: str, *, retry_after_s: int) -> None:
+        super().__init__(detail)
+        self.retry_after_s = retry_after_s
 
 
 class Unavailable(ServiceError):
@@ -203,22 +214,31 @@ def _validation_params(exc: RequestValidationError) -> list[InvalidParam]:
     return params
 
 
-async def _on_service_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, ServiceError)
-    headers = None
+def error_response(
+    exc: ServiceError, instance: str | None, headers: dict[str, str] | None = None
+) -> Response:
+    """The problem+json answer for one of our errors (also used by ASGI middleware)."""
+    headers = dict(headers or {})
     if isinstance(exc, Unavailable):
-        headers = {"Retry-After": "5"}
+        headers["Retry-After"] = "5"
+    elif isinstance(exc, TooManyRequests):
+        headers["Retry-After"] = str(exc.retry_after_s)
     elif isinstance(exc, Unauthorized):
-        headers = {"WWW-Authenticate": 'Bearer realm="staff"'}
+        headers["WWW-Authenticate"] = 'Bearer realm="staff"'
     return problem_response(
         exc.status,
         exc.type,
         exc.title,
         exc.detail,
         params=exc.params,
-        instance=request.url.path,
-        headers=headers,
+        instance=instance,
+        headers=headers or None,
     )
+
+
+async def _on_service_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ServiceError)
+    return error_response(exc, request.url.path)
 
 
 async def _on_validation_error(request: Request, exc: Exception) -> Response:
@@ -323,14 +343,16 @@ PROBLEM_DESCRIPTIONS: dict[int, str] = {
 
 
 def problem_responses(*extra: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses` for problem+json answers: 400, 404, 503 and `extra`."""
+    """OpenAPI `responses` for problem+json answers: 400, 404, 503, and 401/403/429 that
+    any rate-limited route can answer (an unknown or under-scoped X-API-Key, a spent
+    quota), and `extra`."""
     return {
         code: {
             "model": Problem,
             "content": {PROBLEM_MEDIA_TYPE: {}},
             "description": PROBLEM_DESCRIPTIONS[code],
         }
-        for code in sorted({400, 404, 503, *extra})
+        for code in sorted({400, 401, 403, 404, 429, 503, *extra})
     }
 
 

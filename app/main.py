@@ -9,13 +9,31 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
+from app.api.access_log import install_log_redaction
 from app.api.caching import ConditionalGet
 from app.api.guards import RejectLargeBodies, RejectNulInQuery
 from app.api.metrics import Metrics, RecordMetrics, metrics_endpoint
-from app.api.routes import auth, facilities, health, imports, policy, regions, registry, vocabulary
+from app.api.rate_limit import RateLimits
+from app.api.routes import (
+    api_keys,
+    auth,
+    changes,
+    facilities,
+    health,
+    imports,
+    ogc,
+    policy,
+    regions,
+    registry,
+    reports,
+    residents,
+    vocabulary,
+)
 from app.api.routes import walking as walking_routes
 from app.db.session import create_engine, read_engine
 from app.errors import install_error_handlers
+from app.services.api_keys import KeyRegistry
+from app.services.data_version import DataVersion
 from app.services.rulesets import RuleSetCache
 from app.services.walking import Walking, load_walking
 from app.settings import Settings, load_settings
@@ -34,13 +52,16 @@ def create_app(
     http_transport: httpx.AsyncBaseTransport | None = None,
 ) -> FastAPI:
     """The application; `walking_state` may be given prebuilt (tests share one across apps),
-    `http_transport` carries outside calls (geocoder; tests fake it)."""
+    `http_transport` carries outside calls (geocoder, WeChat; tests fake it)."""
     settings = settings or load_settings()
+    install_log_redaction()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.write_engine = create_engine(settings)
         app.state.engine = read_engine(app.state.write_engine)
+        key_registry.bind(app.state.engine)
+        data_version.bind(app.state.engine)
         replica = settings.replica_database_url
         app.state.replica_engine = (
             read_engine(create_engine(settings, replica)) if replica else app.state.engine
@@ -74,6 +95,13 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
+    key_registry = KeyRegistry(
+        ttl_s=settings.api_key_cache_ttl_s,
+        anonymous_rate_per_minute=settings.anonymous_rate_per_minute,
+        anonymous_burst=settings.anonymous_burst,
+    )
+    app.state.key_registry = key_registry
+    data_version = DataVersion(ttl_s=settings.cache_version_ttl_s)
     app.state.rulesets = RuleSetCache()
     metrics = app.state.metrics = Metrics()
     install_error_handlers(app)
@@ -86,10 +114,22 @@ def create_app(
         auth,
         registry,
         imports,
+        changes,
+        api_keys,
+        residents,
+        reports,
+        ogc,
         health,
     ):
         app.include_router(module.router)
-    app.add_middleware(ConditionalGet, max_age_s=settings.cache_max_age_s)
+    app.add_middleware(
+        ConditionalGet,
+        max_age_s=settings.cache_max_age_s,
+        version=data_version,
+        salt=f"{app.version}|{settings.model_dump_json()}",
+    )
+    if settings.rate_limits_enabled:
+        app.add_middleware(RateLimits, registry=key_registry)
     app.add_middleware(RejectNulInQuery)
     app.add_middleware(
         RejectLargeBodies,

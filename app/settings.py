@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:54329/yilao"
@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     search_max_query_chars: int = Field(50, ge=2, description="Longest text-search query accepted.")
     cache_max_age_s: int = Field(
         60, ge=0, description="Cache-Control max-age of public GET answers (they carry ETags)."
+    )
+    cache_version_ttl_s: float = Field(
+        1.0,
+        ge=0,
+        description="Seconds the data version behind ETags is reused; a 304 may lag a commit by this.",
     )
     max_body_bytes: int = Field(
         1_048_576,
@@ -98,6 +103,44 @@ class Settings(BaseSettings):
     cursor_secret: str = Field(
         "change-me-in-production",
         description="Key that signs pagination cursors so clients cannot forge them.",
+    )
+
+    rate_limits_enabled: bool = Field(
+        True, description="Check API keys and enforce rate limits (off only for benchmarks)."
+    )
+    api_key_cache_ttl_s: float = Field(
+        30.0,
+        ge=0,
+        description="Seconds a key's policy is cached; a revocation elsewhere is seen within it.",
+    )
+    anonymous_rate_per_minute: int = Field(
+        60000,
+        ge=1,
+        description="Requests a minute shared by all callers without an API key (a safety valve).",
+    )
+    anonymous_burst: int = Field(
+        2000, ge=1, description="Requests anonymous callers may send at once before limiting."
+    )
+    default_key_rate_per_minute: int = Field(
+        600, ge=1, description="Rate of a new API key when the admin gives none."
+    )
+
+    wechat_appid: str = Field(
+        "wx0000000000000000", description="AppID of the city's WeChat mini-program."
+    )
+    wechat_secret: SecretStr = Field(
+        SecretStr("change-me"),
+        description="AppSecret of the mini-program; sent only to WeChat, never logged.",
+    )
+    wechat_api_base: str = Field(
+        "https://api.weixin.qq.com", description="Base URL of WeChat's server API (code2Session)."
+    )
+    openid_salt: str = Field(
+        "change-me-in-production",
+        description="Key under which residents' openids are stored as HMACs, never in clear.",
+    )
+    resident_session_ttl_s: int = Field(
+        30 * 24 * 3600, ge=60, description="Lifetime of a resident's session token, seconds."
     )
 
     @field_validator("database_url", "replica_database_url")

@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,19 +66,25 @@ def run_wrk(
     duration_s: int,
     connections: int,
     threads: int,
+    script: Path = LUA_SCRIPT,
+    headers: Sequence[str] = (),
+    script_args: Sequence[str] = (),
 ) -> WrkResult:
-    """Run wrk against `base_url` with the nearby Lua script; raises when it prints no result."""
+    """Run wrk against `base_url` with a Lua script (the nearby one unless given) and extra
+    `Name: value` headers; raises when it prints no result."""
     cmd = [
         wrk,
         f"--threads={threads}",
         f"--connections={connections}",
         f"--duration={duration_s}s",
         "--timeout=10s",
-        f"--script={LUA_SCRIPT}",
+        f"--script={script}",
+        *(f"--header={h}" for h in headers),
         base_url,
         "--",
         str(paths_file),
         str(threads),
+        *script_args,
     ]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=duration_s + 60)
     for line in done.stdout.splitlines():

@@ -7,21 +7,30 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal, TypeVar, get_origin
 from zoneinfo import ZoneInfo
 
+import httpx
 from fastapi import Depends, Header, Query, Request, Security
 from fastapi.exceptions import RequestValidationError
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, SecurityScopes
+from fastapi.security import (
+    APIKeyHeader,
+    HTTPAuthorizationCredentials,
+    HTTPBearer,
+    SecurityScopes,
+)
 from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.api.schemas.common import CoordSysName, codes_of
-from app.api.schemas.facilities import NearbyRequest
+from app.api.schemas.facilities import NearbyItem, NearbyRequest
 from app.domain.filters import DEFAULT_STATUSES, FacilityFilter, OpenAt
+from app.domain.rate_limits import KeyPolicy
 from app.domain.roles import Permission
 from app.domain.vacancy import Freshness
 from app.domain.vocabulary import FacilityStatus, kinds, services
 from app.errors import BadRequest, Unauthorized
+from app.services.api_keys import KeyRegistry
 from app.services.finder import NearbySpec
 from app.services.geocoding import PROVIDERS, Geocoding
+from app.services.residents import ResidentIdentity, resident_for_token
 from app.services.rulesets import RuleSetCache
 from app.services.staff import StaffIdentity, staff_for_token
 from app.services.walking import Walking
@@ -200,6 +209,7 @@ def nearby_spec(
     cursor: str | None,
     sort: str = "distance",
     profile: str | None = None,
+    fields: str | None = None,
 ) -> NearbySpec:
     """Validate a nearby search (from the query string or a JSON body) into a spec."""
     wlon, wlat = point_wgs84(lon, lat, coordsys)
@@ -216,7 +226,41 @@ def nearby_spec(
         cursor=cursor,
         sort=sort,
         profile=profile,
+        fields=check_fields(fields),
     )
+
+
+ITEM_FIELDS = frozenset(NearbyItem.model_fields) | {"rank"}
+
+
+def check_fields(fields: str | None) -> tuple[str, ...] | None:
+    """`fields=id,name,location`: the item fields a compact answer keeps (id always)."""
+    if fields is None:
+        return None
+    names = [f.strip() for f in fields.split(",") if f.strip()]
+    unknown = [n for n in names if n not in ITEM_FIELDS]
+    if unknown or not names:
+        allowed = ", ".join(sorted(ITEM_FIELDS))
+        raise BadRequest(
+            "fields",
+            f"unknown field {unknown[0][:40]!r}; allowed: {allowed}"
+            if unknown
+            else f"name at least one of: {allowed}",
+        )
+    return tuple(dict.fromkeys(["id", *names]))
+
+
+def bbox_wgs84(bbox: str, coordsys: str) -> tuple[float, float, float, float]:
+    """`min_lon,min_lat,max_lon,max_lat` in `coordsys`, as a WGS-84 box."""
+    try:
+        values = [float(v) for v in bbox.split(",")]
+    except ValueError as exc:
+        raise BadRequest("bbox", "must be min_lon,min_lat,max_lon,max_lat") from exc
+    if len(values) != 4 or values[0] >= values[2] or values[1] >= values[3]:
+        raise BadRequest("bbox", "must be min_lon,min_lat,max_lon,max_lat with min < max")
+    lon0, lat0 = point_wgs84(values[0], values[1], coordsys)
+    lon1, lat1 = point_wgs84(values[2], values[3], coordsys)
+    return (lon0, lat0, lon1, lat1)
 
 
 def nearby_spec_from_body(settings: Settings, body: NearbyRequest) -> NearbySpec:
@@ -243,6 +287,7 @@ def nearby_spec_from_body(settings: Settings, body: NearbyRequest) -> NearbySpec
         cursor=body.cursor,
         sort=body.sort,
         profile=body.profile,
+        fields=body.fields,
     )
 
 
@@ -298,6 +343,9 @@ class NearbyQuery(FilterQuery):
     sort: Literal["distance", "walk_minutes"] = Field("distance", description="Order of results.")
     profile: str | None = Field(
         None, max_length=30, description="Walking profile; adds walk_minutes."
+    )
+    fields: str | None = Field(
+        None, max_length=300, description="Compact answer: item fields to keep, e.g. id,name."
     )
 
 
@@ -370,6 +418,7 @@ async def _nearby_from_query(settings: SettingsDep, request: Request) -> NearbyS
         cursor=query.cursor,
         sort=query.sort,
         profile=query.profile,
+        fields=query.fields,
     )
 
 
@@ -432,7 +481,70 @@ DeleterDep = Annotated[StaffIdentity, _needs(Permission.delete_facility)]
 ImporterDep = Annotated[StaffIdentity, _needs(Permission.import_registry)]
 AuditorDep = Annotated[StaffIdentity, _needs(Permission.read_audit)]
 PublisherDep = Annotated[StaffIdentity, _needs(Permission.publish_rules)]
+KeyAdminDep = Annotated[StaffIdentity, _needs(Permission.manage_api_keys)]
 IfMatchDep = Annotated[
     str | None,
     Header(alias="If-Match", description="The ETag of your last read of this facility."),
 ]
+
+
+async def _key_registry(request: Request) -> KeyRegistry:
+    registry: KeyRegistry = request.app.state.key_registry
+    return registry
+
+
+KeyRegistryDep = Annotated[KeyRegistry, Depends(_key_registry)]
+
+
+_api_key_header = APIKeyHeader(
+    name="X-API-Key",
+    scheme_name="ApiKey",
+    auto_error=False,
+    description="A key issued by the city (POST /v1/admin/api-keys); its scopes are "
+    "listed as the scopes of this requirement's route.",
+)
+
+
+async def _api_key(
+    request: Request, _header: Annotated[str | None, Security(_api_key_header)]
+) -> KeyPolicy:
+    """The caller's API key, already checked (scope and rate) by the RateLimits middleware;
+    the header parameter only documents the requirement in OpenAPI."""
+    policy: KeyPolicy | None = request.scope.get("state", {}).get("api_key")
+    if policy is None:
+        raise Unauthorized("this route needs an API key in the X-API-Key header")
+    return policy
+
+
+ApiKeyDep = Annotated[KeyPolicy, Depends(_api_key)]
+
+
+async def _http(request: Request) -> httpx.AsyncClient:
+    """The app's outgoing HTTP client (WeChat); tests give it a MockTransport."""
+    client: httpx.AsyncClient = request.app.state.http
+    return client
+
+
+HttpDep = Annotated[httpx.AsyncClient, Depends(_http)]
+
+
+_resident_bearer = HTTPBearer(
+    scheme_name="ResidentSession",
+    auto_error=False,
+    description="`Bearer <token>` from POST /v1/wx/login (a mini-program resident).",
+)
+
+
+async def _resident(
+    engine: EngineDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_resident_bearer)],
+) -> ResidentIdentity:
+    if credentials is None:
+        raise Unauthorized("sign in with POST /v1/wx/login and send Authorization: Bearer")
+    token = credentials.credentials.strip()
+    if not token or len(token) > 200 or "\x00" in token:
+        raise Unauthorized("the Authorization header must be `Bearer <token>`")
+    return await resident_for_token(engine, token)
+
+
+ResidentDep = Annotated[ResidentIdentity, Depends(_resident)]

@@ -283,6 +283,120 @@ class AuditEvent(Base):
     after: Mapped[dict[str, object] | None] = mapped_column(JSONB)
 
 
+class ApiKey(Base):
+    """A third-party app's key, stored only as its SHA-256, with scopes and a rate."""
+
+    __tablename__ = "api_key"
+    __table_args__ = (
+        CheckConstraint("rate_per_minute > 0 AND burst > 0", name="api_key_positive_rate"),
+        CheckConstraint(
+            "cardinality(scopes) >= 1 AND scopes <@ ARRAY['read','analysis','write']::text[]",
+            name="api_key_scopes",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    key_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    key_prefix: Mapped[str] = mapped_column(
+        String(16), comment="first characters, to recognise a key"
+    )
+    name: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(Text, comment="the organisation the key was issued to")
+    city_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
+    scopes: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    rate_per_minute: Mapped[int] = mapped_column(Integer)
+    burst: Mapped[int] = mapped_column(Integer)
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class FacilityChange(Base):
+    """The changes feed, compacted: each facility once, with the number of its latest change.
+
+    Written only by triggers on facility (migration 0004_api_keys); numbers come from the
+    one-row `change_counter`, locked until commit, so they become visible in order.
+    """
+
+    __tablename__ = "facility_change"
+
+    public_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    deleted: Mapped[bool] = mapped_column(Boolean)
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Resident(Base):
+    """A mini-program user, known only by a hash of their WeChat openid."""
+
+    __tablename__ = "resident"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    openid_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class ResidentSession(Base):
+    """The service's own opaque session token for a resident, stored only as SHA-256."""
+
+    __tablename__ = "resident_session"
+
+    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("resident.id", ondelete="CASCADE"))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class WechatLoginCode(Base):
+    """Login codes already exchanged (hashed): a replayed code is refused here first."""
+
+    __tablename__ = "wechat_login_code"
+
+    code_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    used_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Favourite(Base):
+    __tablename__ = "favourite"
+
+    resident_id: Mapped[int] = mapped_column(
+        ForeignKey("resident.id", ondelete="CASCADE"), primary_key=True
+    )
+    facility_id: Mapped[int] = mapped_column(
+        ForeignKey("facility.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class FacilityReport(Base):
+    """A 纠错 report ("this 助餐点 has closed"): a queue item for the facility's operators.
+    Deleting the resident keeps the report but drops the link to them."""
+
+    __tablename__ = "facility_report"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('closed','phone_wrong','address_wrong','hours_wrong','price_wrong','other')",
+            name="facility_report_kind",
+        ),
+        CheckConstraint(
+            "status IN ('open','in_progress','resolved','rejected')", name="facility_report_status"
+        ),
+        Index("facility_report_queue_ix", "status", "facility_id"),
+        Index("facility_report_resident_ix", "resident_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id", ondelete="CASCADE"))
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("resident.id", ondelete="SET NULL"))
+    api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), server_default="open")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
 class StaffFacility(Base):
     """The facilities a facility operator answers for."""
 

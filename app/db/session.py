@@ -16,6 +16,8 @@ def create_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
     for the nearby query scans a whole kind nationally (≈ 10× slower, bench/README.md).
     Disconnects are detected on use and the pool is invalidated, so no pre-ping
     round trip is paid per request. `url` overrides DATABASE_URL (the read replica).
+    Statement parameters (a resident's coordinates) are hidden from SQLAlchemy's logs
+    and error messages.
     """
     engine = create_async_engine(
         url or settings.database_url,
@@ -23,6 +25,7 @@ def create_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
         max_overflow=settings.db_pool_overflow,
         pool_recycle=1800,
         pool_timeout=5,
+        hide_parameters=True,
         connect_args={
             "timeout": 5,
             "server_settings": {

@@ -10,6 +10,7 @@ from typing import Any
 
 from geoalchemy2 import Geography, Geometry
 from sqlalchemy import ColumnElement, cast, func, literal_column
+from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.sql.elements import BindParameter
 
 WGS84 = 4326
@@ -73,3 +74,25 @@ def x_of(point: Any) -> ColumnElement[float]:
 
 def y_of(point: Any) -> ColumnElement[float]:
     return func.ST_Y(point)
+
+
+def in_envelope(location: Any, envelope: Any) -> ColumnElement[bool]:
+    """A geography point inside a lon/lat envelope: `&&` on the GiST index, then exact."""
+    overlaps: ColumnElement[bool] = location.op("&&")(cast(envelope, Geography(srid=WGS84)))
+    return overlaps & func.ST_Intersects(cast(location, Geometry(srid=WGS84)), envelope)
+
+
+def intersects(geom: Any, envelope: Any) -> ColumnElement[bool]:
+    """A geometry intersecting an envelope (uses the geometry's GiST index)."""
+    return func.ST_Intersects(geom, envelope)
+
+
+def extent_of(geom: Any) -> ColumnElement[Any]:
+    """[min lon, min lat, max lon, max lat] of a column's values, as a float array."""
+    box = func.ST_Extent(cast(geom, Geometry(srid=WGS84)))
+    return array([func.ST_XMin(box), func.ST_YMin(box), func.ST_XMax(box), func.ST_YMax(box)])
+
+
+def grid_cell(location: Any, size_deg: Any) -> ColumnElement[Any]:
+    """The lon/lat grid cell (size_deg degrees square) a geography point falls in."""
+    return func.ST_SnapToGrid(cast(location, Geometry(srid=WGS84)), size_deg)

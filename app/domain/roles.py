@@ -27,6 +27,7 @@ class Permission(StrEnum):
     delete_facility = "delete_facility"  # soft delete and restore
     import_registry = "import_registry"  # bulk import and export
     read_audit = "read_audit"
+    manage_api_keys = "manage_api_keys"
 
 
 GRANTS: dict[Role, frozenset[Permission]] = {

@@ -32,6 +32,7 @@ class NearbySpec:
     cursor: str | None
     sort: str = "distance"
     profile: str | None = None
+    fields: tuple[str, ...] | None = None  # compact answers: only these item fields
 
     def fingerprint(self) -> str:
         return (

@@ -173,3 +173,10 @@ def facility_staff(row: Any, prices: list[dict[str, Any]], hours: list[Any]) -> 
         updated_at=_iso(row.updated_at),
     )
     return out
+
+
+def only_fields(body: dict[str, Any], fields: tuple[str, ...] | None) -> dict[str, Any]:
+    """The answer with each of its `items` reduced to `fields` (a compact payload)."""
+    if fields is not None:
+        body["items"] = [{k: item[k] for k in fields if k in item} for item in body["items"]]
+    return body

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -16,9 +17,15 @@ from app.settings import Settings
 from tests.live import serve
 
 
+def wechat_refuses_every_code(request: httpx.Request) -> httpx.Response:
+    """No network in tests: WeChat's code2Session answers as for an invalid code."""
+    return httpx.Response(200, json={"errcode": 40029, "errmsg": "invalid code"})
+
+
 @pytest.fixture
 def live_server(settings: Settings, walking_state: Walking) -> Iterator[str]:
-    with serve(create_app(settings, walking_state=walking_state)) as base_url:
+    fake = httpx.MockTransport(wechat_refuses_every_code)
+    with serve(create_app(settings, walking_state, http_transport=fake)) as base_url:
         yield base_url
 
 

@@ -30,6 +30,16 @@ def metres(a: tuple[float, float], b: tuple[float, float]) -> float:
     return float(Geodesic.WGS84.Inverse(a[1], a[0], b[1], b[0])["s12"])
 
 
+def deep_inside(p: tuple[float, float], margin_deg: float = 0.02) -> bool:
+    """More than the offsets (< 1 km) from the outline: near it a point and its images may
+    fall on either side (hypothesis found (98.7, 26.0) in Yunnan and a Hainan coast point)."""
+    return all(
+        in_china(p[0] + dx, p[1] + dy)
+        for dx in (-margin_deg, 0.0, margin_deg)
+        for dy in (-margin_deg, 0.0, margin_deg)
+    )
+
+
 china_points = st.tuples(
     st.floats(min_value=73.0, max_value=135.0), st.floats(min_value=18.0, max_value=53.5)
 )
@@ -68,6 +78,7 @@ def test_gcj02_bd09_round_trip(p: tuple[float, float]) -> None:
 @given(china_points)
 def test_bd09_wgs84_round_trip_through_the_dispatchers(p: tuple[float, float]) -> None:
     assume(in_china(*p) and in_china(*wgs84_to_gcj02(*p)) and in_china(*to_wgs84(*p, "bd09")))
+    assume(deep_inside(p))
     assert metres(from_wgs84(*to_wgs84(p[0], p[1], "bd09"), "bd09"), p) < 0.5
     assert metres(to_wgs84(*from_wgs84(p[0], p[1], "bd09"), "bd09"), p) < 0.5
 

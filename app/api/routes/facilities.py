@@ -19,17 +19,28 @@ from app.api.deps import (
     ReplicaEngineDep,
     SettingsDep,
     WalkingDep,
+    bbox_wgs84,
+    check_fields,
     nearby_spec_from_body,
     query_parameters,
 )
-from app.api.schemas.facilities import FacilityDetail, NearbyRequest, NearbyResponse, SearchResponse
-from app.errors import PROBLEM_RESPONSES
-from app.services import finder
+from app.api.schemas.facilities import (
+    ClusterResponse,
+    FacilityDetail,
+    NearbyRequest,
+    NearbyResponse,
+    SearchResponse,
+)
+from app.errors import problem_responses
+from app.services import clusters, finder, render
 from app.services.finder import NearbySpec
 from app.services.walk_nearby import nearby_with_walking
 
-router = APIRouter(prefix="/v1/facilities", tags=["facilities"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/v1/facilities", tags=["facilities"], responses=problem_responses(413))
 
+FieldsQuery = Annotated[
+    str | None, Query(max_length=300, description="Compact answer: item fields to keep.")
+]
 PublicId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,32}$", description="Public facility id.")]
 
 
@@ -64,10 +75,12 @@ async def _nearby(
     spec: NearbySpec, engine: ReplicaEngineDep, settings: SettingsDep, walking: WalkingDep
 ) -> dict[str, object]:
     if spec.sort == "distance" and spec.profile is None:
-        return await finder.nearby(engine, settings.cursor_secret, spec)
-    return await nearby_with_walking(
-        engine, walking, settings.cursor_secret, spec, settings.walk_sort_max_candidates
-    )
+        body = await finder.nearby(engine, settings.cursor_secret, spec)
+    else:
+        body = await nearby_with_walking(
+            engine, walking, settings.cursor_secret, spec, settings.walk_sort_max_candidates
+        )
+    return render.only_fields(body, spec.fields)
 
 
 @router.get(
@@ -85,9 +98,33 @@ async def search(
         str, Query(min_length=1, max_length=50, description="Words of a name or address.")
     ],
     coordsys: CoordSysDep = "wgs84",
+    fields: FieldsQuery = None,
 ) -> Response:
     """Text search on Chinese names, addresses and kind names (助餐 finds 老年助餐点)."""
-    return json_response(await finder.search(engine, q, flt, limit, coordsys))
+    body = await finder.search(engine, q, flt, limit, coordsys)
+    return json_response(render.only_fields(body, check_fields(fields)))
+
+
+@router.get(
+    "/clusters",
+    operation_id="facility_clusters",
+    response_model=ClusterResponse,
+    openapi_extra=query_parameters(FilterQuery),
+)
+async def map_clusters(
+    engine: ReplicaEngineDep,
+    flt: FilterDep,
+    bbox: Annotated[
+        str,
+        Query(max_length=200, description="min_lon,min_lat,max_lon,max_lat in `coordsys`."),
+    ],
+    zoom: Annotated[int, Query(ge=0, le=clusters.MAX_ZOOM, description="Map zoom level.")],
+    coordsys: CoordSysDep = "gcj02",
+) -> Response:
+    """Markers for a map view: facilities grouped by zoom (a count and a position per group,
+    the facility itself when alone). Coordinates default to GCJ-02, as maps in China use."""
+    box = bbox_wgs84(bbox, coordsys)
+    return json_response(await clusters.clusters(engine, box, zoom, flt, coordsys))
 
 
 @router.get("/{public_id}", operation_id="get_facility", response_model=FacilityDetail)

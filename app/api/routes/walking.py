@@ -11,10 +11,10 @@ from app.api.deps import CoordSysDep, ReplicaEngineDep, SettingsDep, WalkingDep,
 from app.api.routes.facilities import json_response
 from app.api.schemas.common import CoordSysName
 from app.api.schemas.walking import CoverageRequest, CoverageResponse, ReachCollection
-from app.errors import PROBLEM_RESPONSES
+from app.errors import problem_responses
 from app.services import coverage, walking
 
-router = APIRouter(prefix="/v1", tags=["walking"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/v1", tags=["walking"], responses=problem_responses(413))
 
 Profile = Annotated[
     str, Query(max_length=30, description="Walking profile (adult, older, pram, wheelchair).")

@@ -126,3 +126,18 @@ class NearbyRequest(BaseModel):
     cursor: SafeStr | None = Field(None, max_length=512)
     sort: Literal["distance", "walk_minutes"] = "distance"
     profile: SafeStr | None = Field(None, max_length=30)
+    fields: SafeStr | None = Field(None, max_length=300, description="Item fields to keep.")
+
+
+class ClusterMarker(BaseModel):
+    count: int = Field(description="Facilities in this marker.")
+    location: LonLat = Field(description="Mean position of those facilities.")
+    id: str | None = Field(None, description="The facility, when the marker holds one.")
+    name: str | None = None
+
+
+class ClusterResponse(BaseModel):
+    zoom: int
+    coordsys: CoordSysName
+    total: int
+    markers: list[ClusterMarker]

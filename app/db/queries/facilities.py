@@ -339,3 +339,6 @@ async def search_facilities(
         .limit(limit)
     )
     return (await conn.execute(stmt, filter_values(flt))).all()
+
+
+filter_clauses = _filter_clauses

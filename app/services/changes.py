@@ -1,0 +1,36 @@
+"""The changes feed a mirror follows: every facility change, deletions included, in the
+order of a sequence that only grows (see migration 0004_api_keys for why it never skips)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.db.queries import changes as cq
+from app.services import render
+
+
+async def changes(engine: AsyncEngine, since: int, limit: int, coordsys: str) -> dict[str, Any]:
+    async with engine.connect() as conn:
+        rows = await cq.changes_after(conn, since, limit + 1)
+    page = rows[:limit]
+    items: list[dict[str, Any]] = []
+    for row in page:
+        change: dict[str, Any] = {
+            "seq": row.seq,
+            "id": row.changed_id,
+            "changed_at": row.changed_at.isoformat(),
+        }
+        if row.deleted or row.public_id is None or row.deleted_at is not None:
+            change["op"] = "delete"
+        else:
+            change["op"] = "upsert"
+            change["facility"] = render.facility_summary(row, coordsys)
+        items.append(change)
+    return {
+        "since": since,
+        "changes": items,
+        "next_since": page[-1].seq if page else since,
+        "more": len(rows) > limit,
+    }
