@@ -16,6 +16,7 @@ from app.main import create_app
 from app.services.walking import Walking
 from app.settings import Settings
 from tests.api.keys import admin_headers, issue_key
+from tests.api.staff_session import facility_in, signed_in
 from tests.services.staffing import PASSWORD, new_staff
 
 APPSECRET = "appsecret-never-logged-7f3a"
@@ -173,6 +174,28 @@ def test_reports_reach_staff_as_a_queue_and_deleting_the_account_unlinks_them(
             "SELECT action FROM audit_event WHERE object_type = 'facility_report'"
         ).fetchall()
     assert audit == [("set_status",)]
+
+
+def test_operators_work_reports_on_their_own_facilities_only(
+    mp: TestClient, settings: Settings, db_dsn: str
+) -> None:
+    me = sign_in(mp, "ok-ops")
+    mine, other = facility_in(db_dsn, "512002"), facility_in(db_dsn, "512002", offset=1)
+    filed = mp.post(
+        "/v1/me/reports", json={"facility_id": mine, "kind": "phone_wrong"}, headers=me
+    ).json()
+    owner = signed_in(mp, settings, "ops.mine", Role.facility_operator, facilities=(mine,))
+    stranger = signed_in(mp, settings, "ops.other", Role.facility_operator, facilities=(other,))
+    auditor = signed_in(mp, settings, "audit.r", Role.auditor)
+    path = f"/v1/admin/reports/{filed['id']}"
+
+    assert [r["id"] for r in mp.get("/v1/admin/reports", headers=owner).json()] == [filed["id"]]
+    assert mp.get("/v1/admin/reports", headers=stranger).json() == []
+    assert mp.patch(path, json={"status": "resolved"}, headers=stranger).status_code == 404
+    assert [r["id"] for r in mp.get("/v1/admin/reports", headers=auditor).json()] == [filed["id"]]
+    assert mp.patch(path, json={"status": "resolved"}, headers=auditor).status_code == 403
+    moved = mp.patch(path, json={"status": "resolved"}, headers=owner)
+    assert moved.status_code == 200 and moved.json()["status"] == "resolved"
 
 
 def test_apps_file_reports_with_a_write_key_only(mp: TestClient, settings: Settings) -> None:
