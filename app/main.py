@@ -10,10 +10,11 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.api.caching import ConditionalGet
-from app.api.routes import auth, facilities, health, regions, vocabulary
+from app.api.routes import analysis, auth, facilities, health, mappage, regions, vocabulary
 from app.api.routes import walking as walking_routes
 from app.db.session import create_engine, read_engine
 from app.errors import InvalidParam, install_error_handlers, problem_response
+from app.services.analysis_state import AnalysisState, load_analysis
 from app.services.walking import Walking, load_walking
 from app.settings import Settings
 
@@ -53,8 +54,13 @@ class RejectNulInQuery:
         await self.app(scope, receive, send)
 
 
-def create_app(settings: Settings | None = None, walking_state: Walking | None = None) -> FastAPI:
-    """The application; `walking_state` may be given prebuilt (tests share one across apps)."""
+def create_app(
+    settings: Settings | None = None,
+    walking_state: Walking | None = None,
+    analysis_state: AnalysisState | None = None,
+) -> FastAPI:
+    """The application; `walking_state` and `analysis_state` may be given prebuilt (tests
+    share one across apps)."""
     settings = settings or Settings()
 
     @asynccontextmanager
@@ -68,6 +74,10 @@ def create_app(settings: Settings | None = None, walking_state: Walking | None =
             max_search_minutes=settings.walk_max_search_minutes,
             max_contour_minutes=settings.walk_max_contour_minutes,
         )
+        surfaces = analysis_state or await load_analysis(
+            app.state.engine, app.state.walking, settings.config_dir
+        )
+        app.state.analysis = surfaces.with_limit(settings.analysis_max_concurrent)
         try:
             yield
         finally:
@@ -81,8 +91,18 @@ def create_app(settings: Settings | None = None, walking_state: Walking | None =
     )
     app.state.settings = settings
     install_error_handlers(app)
-    for module in (facilities, walking_routes, regions, vocabulary, auth, health):
+    for module in (
+        facilities,
+        walking_routes,
+        analysis,
+        regions,
+        vocabulary,
+        auth,
+        health,
+        mappage,
+    ):
         app.include_router(module.router)
+    app.mount("/static", mappage.static_files, name="static")
     app.add_middleware(ConditionalGet, max_age_s=settings.cache_max_age_s)
     app.add_middleware(RejectNulInQuery)
     return app

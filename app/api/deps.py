@@ -17,6 +17,7 @@ from app.api.schemas.facilities import NearbyRequest
 from app.domain.filters import DEFAULT_STATUSES, FacilityFilter, OpenAt
 from app.domain.vocabulary import FacilityStatus, kinds, services
 from app.errors import BadRequest, Unauthorized
+from app.services.analysis_state import AnalysisState
 from app.services.finder import NearbySpec
 from app.services.staff import StaffIdentity, staff_for_token
 from app.services.walking import Walking
@@ -41,6 +42,11 @@ async def _write_engine(request: Request) -> AsyncEngine:
     return engine
 
 
+async def _analysis(request: Request) -> AnalysisState:
+    state: AnalysisState = request.app.state.analysis
+    return state
+
+
 async def _walking(request: Request) -> Walking:
     state: Walking = request.app.state.walking
     return state
@@ -50,6 +56,7 @@ QueryModel = TypeVar("QueryModel", bound=BaseModel)
 
 SettingsDep = Annotated[Settings, Depends(_settings)]
 WalkingDep = Annotated[Walking, Depends(_walking)]
+AnalysisDep = Annotated[AnalysisState, Depends(_analysis)]
 EngineDep = Annotated[AsyncEngine, Depends(_engine)]
 WriteEngineDep = Annotated[AsyncEngine, Depends(_write_engine)]
 
