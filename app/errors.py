@@ -212,6 +212,8 @@ def _is_transient(exc: Exception) -> bool:
     """Whether a database error means 'cannot answer now' rather than a bug in our SQL."""
     if isinstance(exc, OSError | OperationalError):
         return True
+    if getattr(exc, "connection_invalidated", False):
+        return True  # a disconnect (app/db/session.py): the next request gets a new one
     orig = getattr(exc, "orig", None)
     sqlstate = str(getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None) or "")
     name = type(orig).__name__ if orig is not None else ""
@@ -258,11 +260,30 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, _on_unexpected)
 
 
-PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    code: {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}, "description": desc}
-    for code, desc in (
-        (400, "Invalid input; `invalid_params` names each parameter and the allowed values."),
-        (404, "No such resource."),
-        (503, "The database is unavailable; retry after the Retry-After seconds."),
-    )
+PROBLEM_DESCRIPTIONS: dict[int, str] = {
+    400: "Invalid input; `invalid_params` names each parameter and the allowed values.",
+    401: "No valid credentials; see WWW-Authenticate.",
+    403: "Signed in, but not allowed to do this.",
+    404: "No such resource.",
+    409: "Conflicts with the current state of the resource.",
+    412: "The resource changed since it was read (If-Match does not match its ETag).",
+    413: "The request body is too large.",
+    428: "This write needs an If-Match header with the resource's ETag.",
+    429: "Over the rate limit; retry after the Retry-After seconds.",
+    503: "The database is unavailable; retry after the Retry-After seconds.",
 }
+
+
+def problem_responses(*extra: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for problem+json answers: 400, 404, 503 and `extra`."""
+    return {
+        code: {
+            "model": Problem,
+            "content": {PROBLEM_MEDIA_TYPE: {}},
+            "description": PROBLEM_DESCRIPTIONS[code],
+        }
+        for code in sorted({400, 404, 503, *extra})
+    }
+
+
+PROBLEM_RESPONSES = problem_responses()

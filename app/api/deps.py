@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.api.schemas.common import CoordSysName
+from app.api.schemas.common import CoordSysName, codes_of
 from app.api.schemas.facilities import NearbyRequest
 from app.domain.filters import DEFAULT_STATUSES, FacilityFilter, OpenAt
 from app.domain.vocabulary import FacilityStatus, kinds, services
@@ -210,9 +210,17 @@ def nearby_spec_from_body(settings: Settings, body: NearbyRequest) -> NearbySpec
 class FilterQuery(BaseModel):
     """Filter parameters shared by nearby, search and region listings."""
 
-    kind: list[str] = Field([], description="Kind codes; repeat or comma-separate.")
-    service: list[str] = Field([], description="Service codes, all required.")
-    status: list[str] = Field([], description="Statuses; default all but closed.")
+    kind: list[str] = Field(
+        [], description="Kind codes; repeat for several.", json_schema_extra=codes_of(kinds())
+    )
+    service: list[str] = Field(
+        [], description="Service codes, all required.", json_schema_extra=codes_of(services())
+    )
+    status: list[str] = Field(
+        [],
+        description="Statuses; default all but closed.",
+        json_schema_extra=codes_of(s.value for s in FacilityStatus),
+    )
     puhui: bool | None = Field(None, description="Only 普惠 (true) or non-普惠 (false).")
     has_vacancy: bool | None = Field(None, description="Only facilities with a vacancy.")
     open_now: bool = Field(False, description="Only facilities open now (local time).")

@@ -8,10 +8,10 @@ from fastapi.responses import Response
 from app.api.deps import SettingsDep, StaffDep, WriteEngineDep
 from app.api.routes.facilities import json_response
 from app.api.schemas.auth import SignIn, StaffOut, TokenOut
-from app.errors import PROBLEM_RESPONSES
+from app.errors import problem_responses
 from app.services import staff
 
-router = APIRouter(prefix="/v1/auth", tags=["staff"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/v1/auth", tags=["staff"], responses=problem_responses(401, 403))
 
 
 @router.post("/token", operation_id="staff_sign_in", response_model=TokenOut)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Iterable
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, Field
 
@@ -16,6 +17,15 @@ def _no_nul(value: str) -> str:
 
 
 SafeStr = Annotated[str, AfterValidator(_no_nul)]
+
+
+def codes_of(codes: Iterable[str]) -> dict[str, Any]:
+    """JSON-schema extra for a list of codes from a closed vocabulary.
+
+    The service checks the codes itself (naming the allowed ones when one is unknown);
+    this puts the vocabulary in the OpenAPI document so typed clients get an enum.
+    """
+    return {"items": {"type": "string", "enum": sorted(codes)}}
 
 
 class LonLat(BaseModel):

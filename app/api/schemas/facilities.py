@@ -6,7 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.api.schemas.common import CoordSysName, LonLat, Page, SafeStr, Vacancy
+from app.api.schemas.common import CoordSysName, LonLat, Page, SafeStr, Vacancy, codes_of
+from app.domain.vocabulary import FacilityStatus, kinds, services
 
 
 class FacilitySummary(BaseModel):
@@ -104,9 +105,17 @@ class NearbyRequest(BaseModel):
     lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
     coordsys: CoordSysName = "wgs84"
     radius_m: int | None = Field(None, ge=1)
-    kind: list[SafeStr] = Field(default_factory=list, max_length=50)
-    service: list[SafeStr] = Field(default_factory=list, max_length=50)
-    status: list[SafeStr] = Field(default_factory=list, max_length=10)
+    kind: list[SafeStr] = Field(
+        default_factory=list, max_length=50, json_schema_extra=codes_of(kinds())
+    )
+    service: list[SafeStr] = Field(
+        default_factory=list, max_length=50, json_schema_extra=codes_of(services())
+    )
+    status: list[SafeStr] = Field(
+        default_factory=list,
+        max_length=10,
+        json_schema_extra=codes_of(s.value for s in FacilityStatus),
+    )
     puhui: bool | None = None
     has_vacancy: bool | None = None
     open_now: bool = False

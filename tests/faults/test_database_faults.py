@@ -1,0 +1,168 @@
+"""The service keeps answering through a PostgreSQL restart and a statement timeout.
+
+The restart test runs its own small cluster (`.ci/pg`, migrated, no sample data) so
+the suite's shared cluster is never stopped; requests go over HTTP to uvicorn.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+from alembic import command
+from alembic.config import Config
+
+from app.main import create_app
+from app.services.walking import Walking
+from app.settings import Settings
+from tests.live import free_port, serve
+
+ROOT = Path(__file__).resolve().parents[2]
+NEARBY = "/v1/facilities/nearby?lon=104.64&lat=30.12&radius_m=2000"
+
+
+@dataclass(frozen=True)
+class Cluster:
+    datadir: Path
+    port: int
+
+    def pg(self, *args: str) -> None:
+        subprocess.run([str(ROOT / ".ci" / "pg"), *args], check=True, timeout=120)
+
+    def start(self) -> None:
+        self.pg("start", str(self.datadir), str(self.port))
+
+    def stop(self) -> None:
+        self.pg("stop", str(self.datadir))
+
+    @property
+    def dsn(self) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+
+@pytest.fixture
+def own_cluster() -> Iterator[Cluster]:
+    if shutil.which("runuser") is None:
+        pytest.skip("needs runuser to start PostgreSQL as the postgres user")
+    cluster = Cluster(Path("/var/tmp") / f"ylyx-fault-{uuid.uuid4().hex[:8]}", free_port())
+    cluster.start()
+    try:
+        with psycopg.connect(cluster.dsn, autocommit=True) as conn:
+            conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+        config = Config(str(ROOT / "alembic.ini"))
+        config.set_main_option("script_location", str(ROOT / "migrations"))
+        config.attributes["url"] = cluster.dsn.replace("postgresql://", "postgresql+psycopg://")
+        command.upgrade(config, "head")
+        yield cluster
+    finally:
+        subprocess.run([str(ROOT / ".ci" / "pg"), "destroy", str(cluster.datadir)], timeout=120)
+
+
+@dataclass
+class Answer:
+    at: float
+    status: int
+    content_type: str
+    retry_after: str | None
+    seconds: float
+
+
+def _poll(base_url: str, stop: threading.Event, answers: list[Answer]) -> None:
+    with httpx.Client(base_url=base_url, timeout=15) as client:
+        while not stop.is_set():
+            began = time.monotonic()
+            response = client.get(NEARBY)
+            answers.append(
+                Answer(
+                    began,
+                    response.status_code,
+                    response.headers.get("content-type", ""),
+                    response.headers.get("retry-after"),
+                    time.monotonic() - began,
+                )
+            )
+            time.sleep(0.02)
+
+
+def test_a_database_restart_gives_503s_then_recovers_without_a_service_restart(
+    own_cluster: Cluster, walking_state: Walking
+) -> None:
+    settings = Settings(
+        database_url=own_cluster.dsn.replace("postgresql://", "postgresql+asyncpg://"),
+        cursor_secret="faults",
+    )
+    answers: list[Answer] = []
+    stop = threading.Event()
+    with serve(create_app(settings, walking_state=walking_state)) as base_url:
+        pollers = [threading.Thread(target=_poll, args=(base_url, stop, answers)) for _ in range(4)]
+        for poller in pollers:
+            poller.start()
+        try:
+            time.sleep(1.0)
+            down_at = time.monotonic()
+            own_cluster.stop()
+            time.sleep(2.0)
+            with httpx.Client(base_url=base_url, timeout=15) as client:
+                assert client.get("/readyz").status_code == 503
+                assert client.get("/healthz").status_code == 200
+            own_cluster.start()  # returns once the server accepts connections
+            up_at = time.monotonic()
+            time.sleep(10.0)
+        finally:
+            stop.set()
+            for poller in pollers:
+                poller.join(30)
+        with httpx.Client(base_url=base_url, timeout=15) as client:
+            assert client.get("/readyz").status_code == 200
+
+    before = [a for a in answers if a.at < down_at]
+    during = [a for a in answers if down_at + 0.5 < a.at and a.at + a.seconds < up_at]
+    after = [a for a in answers if a.at > up_at]
+    assert before and during and after
+    assert {a.status for a in before} == {200}
+    assert {a.status for a in answers} <= {200, 503}, "never a 500"
+    assert {a.status for a in during} == {503}
+    assert all(a.content_type == "application/problem+json" for a in during)
+    assert all(a.retry_after for a in during)
+    assert max(a.seconds for a in answers) < 10, "never a hang"
+    first_ok = min(a.at + a.seconds for a in after if a.status == 200)
+    assert first_ok - up_at < 10
+    recovered = [a for a in after if a.at > first_ok]
+    assert recovered and {a.status for a in recovered} == {200}
+
+
+def test_a_statement_past_the_timeout_is_a_503_and_others_are_served(
+    db_dsn: str, settings: Settings, walking_state: Walking
+) -> None:
+    slow = settings.model_copy(update={"db_statement_timeout_ms": 300})
+    with serve(create_app(slow, walking_state=walking_state)) as base_url:
+        with psycopg.connect(db_dsn) as locker:
+            locker.execute("LOCK TABLE facility IN ACCESS EXCLUSIVE MODE")
+            results: dict[str, httpx.Response] = {}
+
+            def blocked() -> None:
+                with httpx.Client(base_url=base_url, timeout=15) as client:
+                    results["nearby"] = client.get(NEARBY)
+
+            thread = threading.Thread(target=blocked)
+            thread.start()
+            with httpx.Client(base_url=base_url, timeout=15) as client:
+                other = client.get("/v1/regions?level=county")
+            thread.join(15)
+            locker.rollback()
+        assert other.status_code == 200
+        answer = results["nearby"]
+        assert answer.status_code == 503
+        assert answer.headers["content-type"] == "application/problem+json"
+        assert answer.headers["retry-after"]
+        with httpx.Client(base_url=base_url, timeout=15) as client:
+            assert client.get(NEARBY).status_code == 200
