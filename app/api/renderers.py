@@ -17,6 +17,16 @@ GeoFormat = Literal["geojson", "csv"]
 BOM = "\ufeff"
 
 
+class GeoJSONResponse(Response):
+    media_type = "application/geo+json"
+
+
+CSV_ALSO: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "OK"}
+}
+"""OpenAPI: every analysis answer may also be asked for as CSV (`format=csv`)."""
+
+
 def json_body(body: object, media_type: str = "application/json") -> Response:
     return Response(orjson.dumps(body), media_type=media_type)
 
@@ -60,7 +70,7 @@ def features_csv(collection: dict[str, Any], filename: str) -> Response:
 def geojson_or_csv(collection: dict[str, Any], fmt: GeoFormat, filename: str) -> Response:
     if fmt == "csv":
         return features_csv(collection, filename)
-    return json_body(collection, "application/geo+json")
+    return GeoJSONResponse(orjson.dumps(collection))
 
 
 COVERAGE_COLUMNS = (

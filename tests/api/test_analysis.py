@@ -249,3 +249,18 @@ def test_targets_export_as_csv(client: TestClient) -> None:
     rows = list(csv.DictReader(io.StringIO(resp.content.decode("utf-8-sig"))))
     assert rows[0]["region_name"] == "资阳市"
     assert {r["code"] for r in rows} >= {"childcare_places_per_1000", "eldercare_beds"}
+
+
+def test_answers_match_their_documented_models(client: TestClient) -> None:
+    from app.api.schemas import analysis as schemas
+
+    region = {"region": ZIXI}
+    both = {**region, "kind": "meal_point"}
+    schemas.PopulationCollection.model_validate(get(client, "population", **region))
+    schemas.CoverageAnswer.model_validate(get(client, "coverage", **both))
+    schemas.HoleCollection.model_validate(get(client, "holes", **both))
+    schemas.SiteCollection.model_validate(get(client, "suggestions", **both, k=2))
+    schemas.TargetsAnswer.model_validate(get(client, "targets", **region))
+    paths = client.get("/openapi.json").json()["paths"]
+    content = paths["/v1/analysis/holes"]["get"]["responses"]["200"]["content"]
+    assert set(content) == {"application/geo+json", "text/csv"}

@@ -9,6 +9,15 @@ from fastapi.responses import Response
 
 from app.api import renderers
 from app.api.deps import AnalysisDep, CoordSysDep, EngineDep, SettingsDep
+from app.api.renderers import CSV_ALSO, GeoJSONResponse
+from app.api.schemas.analysis import (
+    CoverageAnswer,
+    HoleCollection,
+    PopulationCollection,
+    SiteCollection,
+    TargetsAnswer,
+)
+from app.domain.vocabulary import kinds
 from app.errors import PROBLEM_RESPONSES
 from app.services import analysis
 from app.services import targets as target_service
@@ -19,7 +28,14 @@ router = APIRouter(prefix="/v1/analysis", tags=["analysis"], responses=PROBLEM_R
 Region = Annotated[
     str, Query(pattern=r"^\d{6,12}$", description="Code of a 市, 县/区 or 街道/乡镇.")
 ]
-Kind = Annotated[str, Query(max_length=40, description="One facility kind code (/v1/kinds).")]
+Kind = Annotated[
+    str,
+    Query(
+        max_length=40,
+        description="One facility kind code (/v1/kinds).",
+        json_schema_extra={"enum": sorted(kinds())},
+    ),
+]
 Profile = Annotated[
     str | None,
     Query(max_length=30, description="Walking profile; default by kind (older, pram, adult)."),
@@ -28,7 +44,13 @@ Format = Annotated[renderers.Format, Query(description="json or csv (UTF-8 with 
 GeoFormat = Annotated[renderers.GeoFormat, Query(description="geojson or csv (UTF-8 with BOM).")]
 
 
-@router.get("/population", operation_id="population_surface")
+@router.get(
+    "/population",
+    operation_id="population_surface",
+    response_model=PopulationCollection,
+    response_class=GeoJSONResponse,
+    responses=CSV_ALSO,
+)
 async def population(
     state: AnalysisDep,
     settings: SettingsDep,
@@ -41,7 +63,9 @@ async def population(
     return renderers.geojson_or_csv(body, format, f"population_{region}.csv")
 
 
-@router.get("/coverage", operation_id="region_coverage")
+@router.get(
+    "/coverage", operation_id="region_coverage", response_model=CoverageAnswer, responses=CSV_ALSO
+)
 async def coverage(
     engine: EngineDep,
     state: AnalysisDep,
@@ -58,7 +82,13 @@ async def coverage(
     return renderers.json_body(body)
 
 
-@router.get("/holes", operation_id="coverage_holes")
+@router.get(
+    "/holes",
+    operation_id="coverage_holes",
+    response_model=HoleCollection,
+    response_class=GeoJSONResponse,
+    responses=CSV_ALSO,
+)
 async def holes(
     engine: EngineDep,
     state: AnalysisDep,
@@ -77,7 +107,13 @@ async def holes(
     return renderers.geojson_or_csv(body, format, f"holes_{region}_{kind}.csv")
 
 
-@router.get("/suggestions", operation_id="site_suggestions")
+@router.get(
+    "/suggestions",
+    operation_id="site_suggestions",
+    response_model=SiteCollection,
+    response_class=GeoJSONResponse,
+    responses=CSV_ALSO,
+)
 async def suggestions(
     engine: EngineDep,
     state: AnalysisDep,
@@ -96,7 +132,9 @@ async def suggestions(
     return renderers.geojson_or_csv(body, format, f"suggestions_{region}_{kind}.csv")
 
 
-@router.get("/targets", operation_id="region_targets")
+@router.get(
+    "/targets", operation_id="region_targets", response_model=TargetsAnswer, responses=CSV_ALSO
+)
 async def targets(
     engine: EngineDep, state: AnalysisDep, region: Region, format: Format = "json"
 ) -> Response:
