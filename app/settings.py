@@ -74,10 +74,10 @@ class Settings(BaseSettings):
     analysis_max_holes: int = Field(500, ge=1, description="Most holes one answer may list.")
     suggest_max_k: int = Field(20, ge=1, description="Most new sites one suggestion may ask for.")
     suggest_max_candidates: int = Field(
-        400, ge=1, description="Candidate sites a suggestion weighs (most populous holes first)."
+        1000, ge=1, description="Candidate sites a suggestion weighs (most populous holes first)."
     )
     suggest_exact_max_candidates: int = Field(
-        150,
+        400,
         ge=0,
         description="Up to this many candidates the MCLP is solved exactly; above it, greedily.",
     )

@@ -13,6 +13,7 @@ import orjson
 from fastapi.responses import Response
 
 Format = Literal["json", "csv"]
+TableFormat = Literal["json", "csv", "geojson"]
 GeoFormat = Literal["geojson", "csv"]
 BOM = "\ufeff"
 
@@ -25,6 +26,16 @@ CSV_ALSO: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "OK"}
 }
 """OpenAPI: every analysis answer may also be asked for as CSV (`format=csv`)."""
+CSV_AND_GEOJSON: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            "application/geo+json": {"schema": {"$ref": "#/components/schemas/CoverageCollection"}},
+        },
+        "description": "OK",
+    }
+}
+"""OpenAPI: the coverage table also as CSV or as a GeoJSON layer of its regions."""
 
 
 def json_body(body: object, media_type: str = "application/json") -> Response:

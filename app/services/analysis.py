@@ -6,6 +6,7 @@ Coordinates go out in the caller's `coordsys`; the surface and networks are WGS-
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,7 @@ import numpy as np
 import shapely
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.db.queries import analysis as aq
 from app.errors import BadRequest
 from app.services import coverage as cov
 from app.services.analysis_state import AnalysisState, CityAnalysis, RegionInfo
@@ -118,6 +120,43 @@ async def coverage(
         engine, state, region_code, kind, profile, limits.max_pieces, limits.search_minutes
     )
     return cov.coverage_answer(access)
+
+
+async def coverage_layer(
+    engine: AsyncEngine,
+    state: AnalysisState,
+    region_code: str,
+    kind: str,
+    profile: str | None,
+    limits: Limits,
+    coordsys: str,
+) -> dict[str, Any]:
+    """The coverage table as a map layer: one feature per county or 街道/乡镇 (the region
+    itself when it has none below it) with its boundary and its coverage figures."""
+    answer = await coverage(engine, state, region_code, kind, profile, limits)
+    rows = answer.pop("breakdown") or [
+        {
+            **answer["region"],
+            "urban_rural": None,
+            **{k: answer[k] for k in ("population", "covered", "outside", "share")},
+        }
+    ]
+    async with engine.connect() as conn:
+        shapes = await aq.region_boundaries(conn, [r["code"] for r in rows])
+    return {
+        "type": "FeatureCollection",
+        "coordsys": coordsys,
+        **answer,
+        "features": [
+            {
+                "type": "Feature",
+                "properties": row,
+                "geometry": convert_geometry(json.loads(shapes[row["code"]]), coordsys),
+            }
+            for row in rows
+            if row["code"] in shapes
+        ],
+    }
 
 
 def _holes_collection(a: cov.Access, limit: int, coordsys: str) -> dict[str, Any]:

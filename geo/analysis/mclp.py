@@ -120,6 +120,7 @@ def solve(
     csc.data[:] = 1.0
     if cover.shape[1] == 0 or not weight.sum() > 0:
         return Solution((), (), 0.0, 0.0, 0.0, "exact" if exact else "greedy")
+    chosen: list[int] | None = None
     if exact:
         c, cons = _model(cover, weight, k)
         n_cand = cover.shape[1]
@@ -131,15 +132,18 @@ def solve(
             bounds=Bounds(0, 1),
             options={"time_limit": time_limit_s, "mip_rel_gap": 0.0},
         )
-        if result.x is None:
-            raise RuntimeError(f"MILP found no solution: {result.message}")
-        chosen = [int(j) for j in np.flatnonzero(result.x[:n_cand] > 0.5)]
-        bound = float(-getattr(result, "mip_dual_bound", result.fun))
-        method = "exact: scipy.optimize.milp (HiGHS)"
-    else:
+        if result.x is not None:
+            chosen = [int(j) for j in np.flatnonzero(result.x[:n_cand] > 0.5)]
+            bound = float(-getattr(result, "mip_dual_bound", result.fun))
+            method = "exact: scipy.optimize.milp (HiGHS)"
+            if result.status != 0:
+                method += f", stopped at the {time_limit_s:g} s time limit"
+    if chosen is None:
         chosen = greedy(cover, weight, k)
         bound = lp_bound(cover, weight, k)
         method = "greedy (largest marginal gain), gap against the LP relaxation bound"
+        if exact:
+            method += f" (the MILP found no solution within {time_limit_s:g} s)"
     order, gains = _order(csc, weight, chosen)
     total = float(sum(gains))
     bound = max(bound, total)

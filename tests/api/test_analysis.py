@@ -120,7 +120,7 @@ def test_suggested_sites_cover_what_they_promise(client: TestClient, db_dsn: str
 def test_large_suggestions_are_greedy_with_a_reported_gap(client: TestClient) -> None:
     body = get(client, "suggestions", region=ANYUE, kind="day_care_center", k=5)
     assert body["method"].startswith("greedy")
-    assert body["candidates"] == 400
+    assert body["candidates"] == 1000  # YLYX_SUGGEST_MAX_CANDIDATES > the exact limit, 400
     assert 0 <= body["gap"] < 1
     assert body["newly_covered"] <= body["upper_bound"]
 
@@ -264,3 +264,20 @@ def test_answers_match_their_documented_models(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     content = paths["/v1/analysis/holes"]["get"]["responses"]["200"]["content"]
     assert set(content) == {"application/geo+json", "text/csv"}
+
+
+def test_the_coverage_table_is_also_a_map_layer(client: TestClient) -> None:
+    from app.api.schemas.analysis import CoverageCollection
+
+    resp = client.get(
+        "/v1/analysis/coverage",
+        params={"region": YANJIANG, "kind": "meal_point", "format": "geojson"},
+    )
+    assert resp.headers["content-type"] == "application/geo+json"
+    layer = CoverageCollection.model_validate(resp.json())
+    assert len(layer.features) == 22
+    assert sum(f.properties.population for f in layer.features if f.properties) == layer.population
+    alone = client.get(
+        "/v1/analysis/coverage", params={"region": ZIXI, "kind": "meal_point", "format": "geojson"}
+    ).json()
+    assert [f["properties"]["code"] for f in alone["features"]] == [ZIXI]

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from app.api import renderers
 from app.api.deps import AnalysisDep, CoordSysDep, EngineDep, SettingsDep
-from app.api.renderers import CSV_ALSO, GeoJSONResponse
+from app.api.renderers import CSV_ALSO, CSV_AND_GEOJSON, GeoJSONResponse
 from app.api.schemas.analysis import (
     CoverageAnswer,
     HoleCollection,
@@ -64,7 +64,10 @@ async def population(
 
 
 @router.get(
-    "/coverage", operation_id="region_coverage", response_model=CoverageAnswer, responses=CSV_ALSO
+    "/coverage",
+    operation_id="region_coverage",
+    response_model=CoverageAnswer,
+    responses=CSV_AND_GEOJSON,
 )
 async def coverage(
     engine: EngineDep,
@@ -73,10 +76,19 @@ async def coverage(
     region: Region,
     kind: Kind,
     profile: Profile = None,
-    format: Format = "json",
+    coordsys: CoordSysDep = "wgs84",
+    format: Annotated[
+        renderers.TableFormat, Query(description="json, csv (UTF-8 with BOM) or geojson.")
+    ] = "json",
 ) -> Response:
     """Share of the kind's population inside its walking circle, and the count outside."""
-    body = await analysis.coverage(engine, state, region, kind, profile, Limits.of(settings))
+    limits = Limits.of(settings)
+    if format == "geojson":
+        layer = await analysis.coverage_layer(
+            engine, state, region, kind, profile, limits, coordsys
+        )
+        return renderers.geojson_or_csv(layer, "geojson", "")
+    body = await analysis.coverage(engine, state, region, kind, profile, limits)
     if format == "csv":
         return renderers.coverage_csv(body, f"coverage_{region}_{kind}.csv")
     return renderers.json_body(body)

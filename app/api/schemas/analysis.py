@@ -70,6 +70,15 @@ class CoverageAnswer(AnalysisHead, Tally):
     breakdown: list[CoverageRow] = Field(description="The region's counties or 街道/乡镇.")
 
 
+class CoverageCollection(AnalysisHead, Tally):
+    """The coverage table as a map layer: one feature per row, with its boundary."""
+
+    type: Literal["FeatureCollection"]
+    coordsys: str
+    off_network: int
+    features: list[Feature[MultiPolygon | Polygon, CoverageRow]]
+
+
 class CellProperties(BaseModel):
     h3: str = Field(description="H3 cell index (hex).")
     pop_total: int

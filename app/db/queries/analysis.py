@@ -78,3 +78,11 @@ async def facility_capacities(conn: AsyncConnection, city_code: str) -> Sequence
         F.puhui,
     ).where(F.city_code == city_code, F.deleted_at.is_(None), _open())
     return (await conn.execute(stmt.order_by(F.public_id))).all()
+
+
+async def region_boundaries(conn: AsyncConnection, codes: Sequence[str]) -> dict[str, str]:
+    """GeoJSON text of each region's boundary (WGS-84), by code."""
+    stmt = select(R.code, spatial.as_geojson(R.boundary).label("geojson")).where(
+        R.code.in_(bindparam("codes", list(codes), expanding=True)), R.boundary.is_not(None)
+    )
+    return {r.code: r.geojson for r in await conn.execute(stmt)}
