@@ -7,7 +7,7 @@ PORT ?= 8000
 LOCAL_DB := postgresql+asyncpg://postgres@127.0.0.1:$(PG_PORT)/yilao
 export DATABASE_URL ?= $(LOCAL_DB)
 
-.PHONY: run test stop db setup migrate seed bench bench-analysis clean-db
+.PHONY: run test stop db setup migrate seed bench bench-analysis backup-drill clean-db
 
 setup:
 	@.ci/setup
@@ -24,8 +24,8 @@ migrate: db
 seed: migrate
 	.venv/bin/python -m seed load --if-empty
 
-run: seed
-	.venv/bin/uvicorn app.main:create_app --factory --host $(HOST) --port $(PORT)
+run: db
+	HOST=$(HOST) PORT=$(PORT) .ci/serve
 
 stop:
 	@.ci/pg stop $(PG_DIR)
@@ -41,3 +41,6 @@ bench: setup
 
 bench-analysis: setup
 	.venv/bin/python -m bench.analysis
+
+backup-drill: setup
+	.venv/bin/python -m bench.backup_drill

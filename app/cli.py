@@ -1,4 +1,5 @@
-"""Operator commands: `python -m app.cli create-staff --username U --role R --city C`.
+"""Operator commands: `python -m app.cli create-staff --username U --role R --city C`,
+`settings-table` (the README's configuration table), `check-settings`.
 
 The password is read from the environment variable YLYX_NEW_STAFF_PASSWORD (so it
 never appears in shell history or process lists).
@@ -14,7 +15,7 @@ import sys
 from app.db.session import create_engine
 from app.domain.roles import Role
 from app.services.staff import create_staff
-from app.settings import Settings
+from app.settings import Settings, load_settings, markdown_table
 
 
 async def _create(args: argparse.Namespace, password: str) -> int:
@@ -40,7 +41,16 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("--role", required=True, choices=[r.value for r in Role])
     create.add_argument("--city", required=True, help="city code, e.g. 512000")
     create.add_argument("--region", help="district admins: their 县/区 or 街道 code")
+    sub.add_parser("settings-table", help="print the README's configuration table")
+    sub.add_parser("check-settings", help="validate the settings in the environment")
     args = parser.parse_args(argv)
+    if args.command == "settings-table":
+        print(markdown_table())
+        return 0
+    if args.command == "check-settings":
+        load_settings()
+        print("settings are valid")
+        return 0
     password = os.environ.get("YLYX_NEW_STAFF_PASSWORD", "")
     if not password:
         print("set YLYX_NEW_STAFF_PASSWORD to the new account's password", file=sys.stderr)

@@ -157,10 +157,17 @@ def _safe(value: Any) -> str:
 def _validation_params(exc: RequestValidationError) -> list[InvalidParam]:
     params: list[InvalidParam] = []
     for err in exc.errors():
-        loc = [str(p) for p in err.get("loc", ()) if p not in ("query", "body", "path", "header")]
+        # List positions are dropped: `kind`, not `kind.0`; the reason shows the value.
+        loc = [
+            str(p)
+            for p in err.get("loc", ())
+            if p not in ("query", "body", "path", "header") and not isinstance(p, int)
+        ]
         name = ".".join(loc) or "body"
         msg = str(err.get("msg", "invalid"))
-        if err.get("type") == "extra_forbidden":
+        if err.get("type") == "json_invalid":
+            name, msg = "body", f"not valid JSON ({err.get('ctx', {}).get('error', 'syntax')})"
+        elif err.get("type") == "extra_forbidden":
             msg = "unknown field"
         elif "input" in err and err.get("type") != "missing":
             msg = f"{msg} (got {_safe(err['input'])})"
@@ -200,8 +207,20 @@ async def _on_http_error(request: Request, exc: Exception) -> Response:
     titles = {404: ("not-found", "Not found"), 405: ("method-not-allowed", "Method not allowed")}
     type_, title = titles.get(exc.status_code, ("http-error", "HTTP error"))
     headers = dict(exc.headers) if exc.headers else None
+    params: list[InvalidParam] = []
+    detail = str(exc.detail)
+    if exc.status_code == 400 and "parsing the body" in detail:  # FastAPI could not decode it
+        type_, title = "bad-request", "Invalid request"
+        reason = "not a JSON document in UTF-8"
+        params, detail = [InvalidParam(name="body", reason=reason)], f"body: {reason}"
     return problem_response(
-        exc.status_code, type_, title, str(exc.detail), instance=request.url.path, headers=headers
+        exc.status_code,
+        type_,
+        title,
+        detail,
+        params=params,
+        instance=request.url.path,
+        headers=headers,
     )
 
 

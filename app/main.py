@@ -5,19 +5,18 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
-from urllib.parse import parse_qsl
 
 from fastapi import FastAPI
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.api.caching import ConditionalGet
+from app.api.guards import RejectLargeBodies, RejectNulInQuery
 from app.api.routes import analysis, auth, facilities, health, mappage, regions, vocabulary
 from app.api.routes import walking as walking_routes
 from app.db.session import create_engine, read_engine
-from app.errors import InvalidParam, install_error_handlers, problem_response
+from app.errors import install_error_handlers
 from app.services.analysis_state import AnalysisState, load_analysis
 from app.services.walking import Walking, load_walking
-from app.settings import Settings
+from app.settings import Settings, load_settings
 
 DESCRIPTION = """
 Where to find elderly care (养老) and care for children under three (托育) under
@@ -27,34 +26,6 @@ Sample data: facilities whose names end in （示例） are synthetic examples.
 """
 
 
-class RejectNulInQuery:
-    """Refuse NUL characters in the query string before any route sees them."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and b"%00" in scope.get("query_string", b""):
-            pairs = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
-            names = sorted({k for k, v in pairs if "\x00" in k or "\x00" in v}) or ["query"]
-            response = problem_response(
-                400,
-                "bad-request",
-                "Invalid request",
-                f"{names[0]}: must not contain NUL characters",
-                params=[
-                    InvalidParam(
-                        name=n.replace("\x00", ""), reason="must not contain NUL characters"
-                    )
-                    for n in names
-                ],
-                instance=scope.get("path"),
-            )
-            await response(scope, receive, send)
-            return
-        await self.app(scope, receive, send)
-
-
 def create_app(
     settings: Settings | None = None,
     walking_state: Walking | None = None,
@@ -62,7 +33,7 @@ def create_app(
 ) -> FastAPI:
     """The application; `walking_state` and `analysis_state` may be given prebuilt (tests
     share one across apps)."""
-    settings = settings or Settings()
+    settings = settings or load_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -106,6 +77,7 @@ def create_app(
     app.mount("/static", mappage.static_files, name="static")
     app.add_middleware(ConditionalGet, max_age_s=settings.cache_max_age_s)
     app.add_middleware(RejectNulInQuery)
+    app.add_middleware(RejectLargeBodies, max_bytes=settings.max_body_bytes)
     _document_400_not_422(app)
     return app
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:54329/yilao"
@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     search_max_query_chars: int = Field(50, ge=2, description="Longest text-search query accepted.")
     cache_max_age_s: int = Field(
         60, ge=0, description="Cache-Control max-age of public GET answers (they carry ETags)."
+    )
+    max_body_bytes: int = Field(
+        1_048_576,
+        ge=1024,
+        description="Largest request body accepted (413 beyond; routes for file imports set their own).",
     )
     config_dir: Path = Field(
         Path(__file__).resolve().parents[1] / "seed",
@@ -115,3 +120,35 @@ class Settings(BaseSettings):
     def sync_database_url(self) -> str:
         """The same database for synchronous tools (alembic, seed loader): psycopg 3."""
         return self.database_url.replace("+asyncpg", "+psycopg", 1)
+
+
+def env_name(name: str) -> str:
+    """The environment variable of a Settings field."""
+    alias = Settings.model_fields[name].validation_alias
+    return alias if isinstance(alias, str) else f"YLYX_{name.upper()}"
+
+
+class SettingsError(SystemExit):
+    """Start-up refused: which variables are wrong and why, one per line."""
+
+
+def load_settings() -> Settings:
+    """Settings from the environment, or a SettingsError naming each bad variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors(include_url=False):
+            field = str(err["loc"][0]) if err["loc"] else "?"
+            variable = env_name(field) if field in Settings.model_fields else field
+            lines.append(f"  {variable}: {err['msg']} (got {err.get('input')!r})")
+        raise SettingsError("invalid settings:\n" + "\n".join(lines)) from None
+
+
+def markdown_table() -> str:
+    """The README's configuration table, generated from the fields above."""
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    for name, field in Settings.model_fields.items():
+        default = "seed/ (in this repository)" if name == "config_dir" else field.default
+        rows.append(f"| `{env_name(name)}` | `{default}` | {field.description} |")
+    return "\n".join(rows)

@@ -2,7 +2,9 @@
 
 from pathlib import Path
 
-from app.settings import Settings
+import pytest
+
+from app.settings import Settings, SettingsError, load_settings, markdown_table
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -17,6 +19,20 @@ def test_every_setting_is_documented() -> None:
         )
         assert f"`{env}`" in readme, env
         assert field.description and field.description in readme, env
+
+
+def test_bad_settings_are_named_at_start_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("YLYX_DB_POOL_SIZE", "lots")
+    monkeypatch.setenv("YLYX_TIMEZONE", "Mars/Olympus")
+    with pytest.raises(SettingsError) as refused:
+        load_settings()
+    message = str(refused.value)
+    assert "YLYX_DB_POOL_SIZE" in message and "'lots'" in message
+    assert "YLYX_TIMEZONE" in message
+
+
+def test_the_table_is_the_generated_one() -> None:
+    assert markdown_table() in (ROOT / "README.md").read_text("utf-8")
 
 
 def test_ci_runs_exactly_the_readme_test_command() -> None:
