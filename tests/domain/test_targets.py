@@ -26,7 +26,14 @@ def target(metric: str, **extra: object) -> Target:
 
 def test_every_city_file_loads_and_cites() -> None:
     loaded = load_targets(SEED)
-    assert set(loaded) == {"512000", "510100"}
+    assert set(loaded) == {"512000", "510100", "511700"}
+    per_1000 = {
+        city: t.value
+        for city, ts in loaded.items()
+        for t in ts
+        if t.code == "childcare_places_per_1000"
+    }
+    assert per_1000 == {"512000": 4.5, "510100": 4.74, "511700": 4.5}
     assert all(t.cite for targets in loaded.values() for t in targets)
 
 
