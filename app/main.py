@@ -39,6 +39,10 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.write_engine = create_engine(settings)
         app.state.engine = read_engine(app.state.write_engine)
+        replica = settings.replica_database_url
+        app.state.replica_engine = (
+            read_engine(create_engine(settings, replica)) if replica else app.state.engine
+        )
         app.state.walking = walking_state or await load_walking(
             app.state.engine,
             settings.config_dir,
@@ -54,6 +58,8 @@ def create_app(
             yield
         finally:
             await app.state.write_engine.dispose()
+            if replica:
+                await app.state.replica_engine.dispose()
 
     app = FastAPI(
         title="一老一小 service finder",

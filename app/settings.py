@@ -21,6 +21,10 @@ class Settings(BaseSettings):
         validation_alias="DATABASE_URL",
         description="SQLAlchemy URL of the PostGIS database (asyncpg driver).",
     )
+    replica_database_url: str | None = Field(
+        None,
+        description="A read replica for public reads (same driver); writes and staff reads stay on DATABASE_URL.",
+    )
     db_pool_size: int = Field(
         20, ge=1, le=200, description="Connections kept in the pool (≥ expected concurrency)."
     )
@@ -100,10 +104,10 @@ class Settings(BaseSettings):
         description="Key that signs pagination cursors so clients cannot forge them.",
     )
 
-    @field_validator("database_url")
+    @field_validator("database_url", "replica_database_url")
     @classmethod
-    def _async_driver(cls, value: str) -> str:
-        if value.startswith("postgresql://") or value.startswith("postgres://"):
+    def _async_driver(cls, value: str | None) -> str | None:
+        if value and (value.startswith("postgresql://") or value.startswith("postgres://")):
             return "postgresql+asyncpg://" + value.split("://", 1)[1]
         return value
 

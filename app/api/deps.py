@@ -31,8 +31,16 @@ async def _settings(request: Request) -> Settings:
 
 
 async def _engine(request: Request) -> AsyncEngine:
-    """The read engine (autocommit: one statement, no BEGIN/ROLLBACK)."""
+    """Reads on the primary (autocommit: one statement, no BEGIN/ROLLBACK): staff reads,
+    and anything that must see a write made just before (read-your-writes)."""
     engine: AsyncEngine = request.app.state.engine
+    return engine
+
+
+async def _replica_engine(request: Request) -> AsyncEngine:
+    """Public reads that tolerate replication lag: the read replica when one is
+    configured (YLYX_REPLICA_DATABASE_URL), else the primary."""
+    engine: AsyncEngine = request.app.state.replica_engine
     return engine
 
 
@@ -58,6 +66,7 @@ SettingsDep = Annotated[Settings, Depends(_settings)]
 WalkingDep = Annotated[Walking, Depends(_walking)]
 AnalysisDep = Annotated[AnalysisState, Depends(_analysis)]
 EngineDep = Annotated[AsyncEngine, Depends(_engine)]
+ReplicaEngineDep = Annotated[AsyncEngine, Depends(_replica_engine)]
 WriteEngineDep = Annotated[AsyncEngine, Depends(_write_engine)]
 
 

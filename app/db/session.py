@@ -9,16 +9,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from app.settings import Settings
 
 
-def create_engine(settings: Settings) -> AsyncEngine:
+def create_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
     """A transactional engine for writes; see `read_engine` for the read paths.
 
     Connections carry the statement timeout, no JIT, and custom plans: a generic plan
     for the nearby query scans a whole kind nationally (≈ 10× slower, bench/README.md).
     Disconnects are detected on use and the pool is invalidated, so no pre-ping
-    round trip is paid per request.
+    round trip is paid per request. `url` overrides DATABASE_URL (the read replica).
     """
     engine = create_async_engine(
-        settings.database_url,
+        url or settings.database_url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_pool_overflow,
         pool_recycle=1800,

@@ -10,12 +10,12 @@ from fastapi.responses import Response
 
 from app.api.deps import (
     CoordSysDep,
-    EngineDep,
     FilterDep,
     FilterQuery,
     LimitDep,
     NearbyQuery,
     NearbyQueryDep,
+    ReplicaEngineDep,
     SettingsDep,
     WalkingDep,
     nearby_spec_from_body,
@@ -43,7 +43,7 @@ def json_response(body: object) -> Response:
     openapi_extra=query_parameters(NearbyQuery),
 )
 async def nearby_get(
-    spec: NearbyQueryDep, engine: EngineDep, settings: SettingsDep, walking: WalkingDep
+    spec: NearbyQueryDep, engine: ReplicaEngineDep, settings: SettingsDep, walking: WalkingDep
 ) -> Response:
     """Facilities within a radius of a point, nearest first (or by walking time), with the
     exact total."""
@@ -52,7 +52,7 @@ async def nearby_get(
 
 @router.post("/nearby", operation_id="nearby_facilities_post", response_model=NearbyResponse)
 async def nearby_post(
-    body: NearbyRequest, engine: EngineDep, settings: SettingsDep, walking: WalkingDep
+    body: NearbyRequest, engine: ReplicaEngineDep, settings: SettingsDep, walking: WalkingDep
 ) -> Response:
     """The same search with the location in a JSON body, out of URLs and access logs."""
     spec = nearby_spec_from_body(settings, body)
@@ -60,7 +60,7 @@ async def nearby_post(
 
 
 async def _nearby(
-    spec: NearbySpec, engine: EngineDep, settings: SettingsDep, walking: WalkingDep
+    spec: NearbySpec, engine: ReplicaEngineDep, settings: SettingsDep, walking: WalkingDep
 ) -> dict[str, object]:
     if spec.sort == "distance" and spec.profile is None:
         return await finder.nearby(engine, settings.cursor_secret, spec)
@@ -76,7 +76,7 @@ async def _nearby(
     openapi_extra=query_parameters(FilterQuery),
 )
 async def search(
-    engine: EngineDep,
+    engine: ReplicaEngineDep,
     settings: SettingsDep,
     flt: FilterDep,
     limit: LimitDep,
@@ -91,7 +91,7 @@ async def search(
 
 @router.get("/{public_id}", operation_id="get_facility", response_model=FacilityDetail)
 async def detail(
-    public_id: PublicId, engine: EngineDep, coordsys: CoordSysDep = "wgs84"
+    public_id: PublicId, engine: ReplicaEngineDep, coordsys: CoordSysDep = "wgs84"
 ) -> Response:
     """One facility with prices (integer fen), opening hours, capacity and sources."""
     return json_response(await finder.facility(engine, public_id, coordsys))

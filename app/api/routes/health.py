@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from sqlalchemy import text
 
-from app.api.deps import EngineDep
+from app.api.deps import EngineDep, ReplicaEngineDep
 from app.api.routes.facilities import json_response
 from app.errors import Unavailable
 
@@ -20,11 +20,14 @@ async def liveness() -> Response:
 
 
 @router.get("/readyz", operation_id="readiness")
-async def readiness(engine: EngineDep) -> Response:
-    """The database answers; 503 otherwise."""
-    try:
-        async with engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
-    except Exception as exc:
-        raise Unavailable("database unreachable") from exc
+async def readiness(engine: EngineDep, replica: ReplicaEngineDep) -> Response:
+    """The database (and the read replica, when one is configured) answers; 503 otherwise."""
+    for name, each in (("database", engine), ("read replica", replica)):
+        if name == "read replica" and each is engine:
+            continue
+        try:
+            async with each.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except Exception as exc:
+            raise Unavailable(f"{name} unreachable") from exc
     return json_response({"status": "ready"})

@@ -9,10 +9,10 @@ from fastapi.responses import Response
 
 from app.api.deps import (
     CoordSysDep,
-    EngineDep,
     FilterDep,
     FilterQuery,
     LimitDep,
+    ReplicaEngineDep,
     SettingsDep,
     query_parameters,
 )
@@ -30,7 +30,7 @@ Level = Literal["city", "county", "township", "community"]
 
 @router.get("", operation_id="list_regions", response_model=RegionList)
 async def list_regions(
-    engine: EngineDep,
+    engine: ReplicaEngineDep,
     level: Level | None = None,
     parent: Annotated[str | None, Query(pattern=r"^\d{6,12}$")] = None,
     city: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
@@ -42,7 +42,7 @@ async def list_regions(
 @router.get("/{code}", operation_id="get_region", response_model=RegionDetail)
 async def region(
     code: Code,
-    engine: EngineDep,
+    engine: ReplicaEngineDep,
     coordsys: CoordSysDep = "wgs84",
     boundary: Annotated[bool, Query(description="Include the boundary GeoJSON.")] = True,
 ) -> Response:
@@ -58,7 +58,7 @@ async def region(
 )
 async def region_facilities(
     code: Code,
-    engine: EngineDep,
+    engine: ReplicaEngineDep,
     settings: SettingsDep,
     flt: FilterDep,
     limit: LimitDep,

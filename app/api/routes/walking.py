@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from app.api.deps import CoordSysDep, EngineDep, SettingsDep, WalkingDep, point_wgs84
+from app.api.deps import CoordSysDep, ReplicaEngineDep, SettingsDep, WalkingDep, point_wgs84
 from app.api.routes.facilities import json_response
 from app.api.schemas.common import CoordSysName
 from app.api.schemas.walking import CoverageRequest, CoverageResponse, ReachCollection
@@ -24,7 +24,7 @@ Minutes = Annotated[list[float], Query(description="Contour minutes; repeat for 
 
 @router.get("/coverage", operation_id="point_coverage", response_model=CoverageResponse)
 async def coverage_get(
-    engine: EngineDep,
+    engine: ReplicaEngineDep,
     state: WalkingDep,
     lon: Annotated[float, Query(ge=-180, le=180, allow_inf_nan=False)],
     lat: Annotated[float, Query(ge=-90, le=90, allow_inf_nan=False)],
@@ -37,7 +37,9 @@ async def coverage_get(
 
 
 @router.post("/coverage", operation_id="point_coverage_post", response_model=CoverageResponse)
-async def coverage_post(body: CoverageRequest, engine: EngineDep, state: WalkingDep) -> Response:
+async def coverage_post(
+    body: CoverageRequest, engine: ReplicaEngineDep, state: WalkingDep
+) -> Response:
     """The same question with the home in a JSON body."""
     wlon, wlat = point_wgs84(body.lon, body.lat, body.coordsys)
     return json_response(
@@ -50,7 +52,7 @@ async def coverage_post(body: CoverageRequest, engine: EngineDep, state: Walking
 )
 async def facility_reach(
     public_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,32}$")],
-    engine: EngineDep,
+    engine: ReplicaEngineDep,
     state: WalkingDep,
     minutes: Minutes = [15.0],  # noqa: B006
     profile: Profile = "adult",
@@ -64,7 +66,7 @@ async def facility_reach(
 
 @router.get("/reach", operation_id="kind_reach", response_model=ReachCollection)
 async def kind_reach(
-    engine: EngineDep,
+    engine: ReplicaEngineDep,
     state: WalkingDep,
     settings: SettingsDep,
     kind: Annotated[str, Query(max_length=40, description="One kind code.")],
