@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from app.api import renderers
-from app.api.deps import AnalysisDep, CoordSysDep, EngineDep, SettingsDep
+from app.api.deps import AnalysisDep, CoordSysDep, ReplicaEngineDep, SettingsDep
 from app.api.renderers import CSV_ALSO, CSV_AND_GEOJSON, GeoJSONResponse
 from app.api.schemas.analysis import (
     CoverageAnswer,
@@ -70,7 +70,7 @@ async def population(
     responses=CSV_AND_GEOJSON,
 )
 async def coverage(
-    engine: EngineDep,
+    engine: ReplicaEngineDep,
     state: AnalysisDep,
     settings: SettingsDep,
     region: Region,
@@ -102,7 +102,7 @@ async def coverage(
     responses=CSV_ALSO,
 )
 async def holes(
-    engine: EngineDep,
+    engine: ReplicaEngineDep,
     state: AnalysisDep,
     settings: SettingsDep,
     region: Region,
@@ -127,7 +127,7 @@ async def holes(
     responses=CSV_ALSO,
 )
 async def suggestions(
-    engine: EngineDep,
+    engine: ReplicaEngineDep,
     state: AnalysisDep,
     settings: SettingsDep,
     region: Region,
@@ -148,7 +148,7 @@ async def suggestions(
     "/targets", operation_id="region_targets", response_model=TargetsAnswer, responses=CSV_ALSO
 )
 async def targets(
-    engine: EngineDep, state: AnalysisDep, region: Region, format: Format = "json"
+    engine: ReplicaEngineDep, state: AnalysisDep, region: Region, format: Format = "json"
 ) -> Response:
     """Each computable indicator against the city's target and year, with its citation."""
     body = await target_service.targets(engine, state, region)
