@@ -7,7 +7,7 @@ PORT ?= 8000
 LOCAL_DB := postgresql+asyncpg://postgres@127.0.0.1:$(PG_PORT)/yilao
 export DATABASE_URL ?= $(LOCAL_DB)
 
-.PHONY: run test stop db setup migrate seed bench bench-analysis backup-drill clean-db
+.PHONY: run test stop db setup migrate seed bench bench-all bench-analysis backup-drill clean-db
 
 setup:
 	@.ci/setup
@@ -38,6 +38,9 @@ test:
 
 bench: setup
 	.venv/bin/python -m bench.nearby
+
+bench-all: setup
+	.venv/bin/python -m bench.all
 
 bench-analysis: setup
 	.venv/bin/python -m bench.analysis

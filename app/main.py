@@ -10,11 +10,22 @@ from fastapi import FastAPI
 
 from app.api.caching import ConditionalGet
 from app.api.guards import RejectLargeBodies, RejectNulInQuery
-from app.api.routes import analysis, auth, facilities, health, mappage, regions, vocabulary
+from app.api.metrics import Metrics, RecordMetrics, metrics_endpoint
+from app.api.routes import (
+    analysis,
+    auth,
+    facilities,
+    health,
+    mappage,
+    policy,
+    regions,
+    vocabulary,
+)
 from app.api.routes import walking as walking_routes
 from app.db.session import create_engine, read_engine
 from app.errors import install_error_handlers
 from app.services.analysis_state import AnalysisState, load_analysis
+from app.services.rulesets import RuleSetCache
 from app.services.walking import Walking, load_walking
 from app.settings import Settings, load_settings
 
@@ -43,6 +54,10 @@ def create_app(
         app.state.replica_engine = (
             read_engine(create_engine(settings, replica)) if replica else app.state.engine
         )
+        pools = {"primary": app.state.write_engine}
+        if replica:
+            pools["replica"] = app.state.replica_engine
+        metrics.watch_pools(pools)
         app.state.walking = walking_state or await load_walking(
             app.state.engine,
             settings.config_dir,
@@ -68,6 +83,8 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.rulesets = RuleSetCache()
+    metrics = app.state.metrics = Metrics()
     install_error_handlers(app)
     for module in (
         facilities,
@@ -75,6 +92,7 @@ def create_app(
         analysis,
         regions,
         vocabulary,
+        policy,
         auth,
         health,
         mappage,
@@ -84,6 +102,9 @@ def create_app(
     app.add_middleware(ConditionalGet, max_age_s=settings.cache_max_age_s)
     app.add_middleware(RejectNulInQuery)
     app.add_middleware(RejectLargeBodies, max_bytes=settings.max_body_bytes)
+    if settings.metrics_enabled:
+        app.add_middleware(RecordMetrics, metrics=metrics)
+        app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     _document_400_not_422(app)
     return app
 

@@ -51,6 +51,9 @@ class Settings(BaseSettings):
         ge=1024,
         description="Largest request body accepted (413 beyond; routes for file imports set their own).",
     )
+    metrics_enabled: bool = Field(
+        True, description="Serve Prometheus metrics at /metrics (keep it behind the proxy)."
+    )
     config_dir: Path = Field(
         Path(__file__).resolve().parents[1] / "seed",
         description=(
@@ -97,7 +100,9 @@ class Settings(BaseSettings):
         8 * 3600, ge=60, description="Lifetime of a staff sign-in token, seconds."
     )
     timezone: str = Field(
-        "Asia/Shanghai", description="Local time zone for opening hours (open now)."
+        "Asia/Shanghai",
+        description="Local time zone for opening hours (open now) and the default date of "
+        "policy questions.",
     )
     cursor_secret: str = Field(
         "change-me-in-production",

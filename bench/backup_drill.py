@@ -36,6 +36,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
+from bench import summary
 from bench.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -239,6 +240,19 @@ def main(argv: list[str] | None = None) -> int:
         "outright (archive_timeout); 0 for a bad change recovered to just before it"
     )
     print("  RESULT: " + ("PASS" if result.matching else "FAIL"))
+    summary.write(
+        "backup",
+        [
+            summary.Row(
+                "backup drill: restore to a recorded time",
+                f"{result.restore_s:.1f} s, {result.rows:,} rows compared",
+                "table checksums at T",
+                None,
+                "nothing lost at or before T",
+                result.matching,
+            )
+        ],
+    )
     return 0 if result.matching else 1
 
 

@@ -26,6 +26,7 @@ from sqlalchemy.engine import make_url
 
 from app.domain.vocabulary import kinds
 from bench import places, registry
+from bench import summary as bench_summary
 from bench.loadgen import combine, ensure_wrk, run_wrk
 from bench.report import Measured, print_report
 from bench.servers import ROOT, Server, Servers, host_cpu_jiffies
@@ -215,6 +216,28 @@ def main() -> int:
         "verdict": verdict,
     }
     (OUT / "nearby.json").write_text(json.dumps(summary, indent=2) + "\n")
+    raw_m, app_m = measured["raw"], measured["app"]
+    bench_summary.write(
+        "nearby",
+        [
+            bench_summary.Row(
+                "nearby search (3 km, 20, one kind): requests/s",
+                f"app {app_m.wrk.rps:,.0f}",
+                f"raw asyncpg {raw_m.wrk.rps:,.0f}",
+                verdict["rps_ratio"],
+                "≥ 0.5",
+                verdict["rps_ratio"] >= 0.5 and same == sampled,
+            ),
+            bench_summary.Row(
+                "nearby search: p95 latency",
+                f"app {app_m.wrk.p95_us / 1000:.1f} ms",
+                f"raw asyncpg {raw_m.wrk.p95_us / 1000:.1f} ms",
+                verdict["p95_ratio"],
+                "< 4",
+                verdict["p95_ratio"] < 4,
+            ),
+        ],
+    )
     return 0 if verdict["pass"] else 1
 
 

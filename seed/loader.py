@@ -1,5 +1,8 @@
 """Write the sample cities into PostGIS in one transaction (psycopg 3, COPY + staging tables).
 
+The shipped policy rule files are stored as published versions in the same transaction
+(seed/policy_loader.py).
+
 Loading replaces: the sample facilities of these cities are deleted and their regions
 upserted (stale ones removed) in the same transaction, so a second load gives the same
 database as the first. Geometries travel as WKB in bound parameters or COPY rows and are
@@ -18,6 +21,7 @@ from seed.build import sample_cities
 from seed.facilities import search_document
 from seed.network_loader import replace_networks
 from seed.networks import sample_networks
+from seed.policy_loader import load_policies
 from seed.regions import COUNTIES
 from seed.rows import FacilityRow, RegionRow, SampleCities
 
@@ -191,11 +195,13 @@ def load(sync_url: str, cities: SampleCities) -> dict[str, int]:
         _replace_regions(cur, cities.regions, city_codes)
         _copy_facilities(cur, cities.facilities)
         network_counts = replace_networks(cur, sample_networks(cities))
+        policy_versions = load_policies(cur)
         cur.execute(
             "ANALYZE region, facility, facility_hours, facility_price, walk_node, walk_edge"
         )
     return {
         **network_counts,
+        "policy_ruleset": policy_versions,
         "region": len(cities.regions),
         "facility": len(cities.facilities),
         "facility_hours": sum(len(f.hours) for f in cities.facilities),
@@ -209,12 +215,13 @@ def load_sample_cities(sync_url: str) -> dict[str, int]:
 
 
 def is_loaded(sync_url: str) -> bool:
-    """Whether the database already holds the sample regions and facilities."""
+    """Whether the database already holds the sample regions, facilities and rule sets."""
     codes = list(COUNTIES)
     with psycopg.connect(conninfo(sync_url)) as conn:
         row = conn.execute(
             "SELECT (SELECT count(*) FROM region WHERE code = ANY(%s)) = cardinality(%s::text[])"
-            " AND EXISTS (SELECT 1 FROM facility WHERE is_sample AND city_code = ANY(%s))",
+            " AND EXISTS (SELECT 1 FROM facility WHERE is_sample AND city_code = ANY(%s))"
+            " AND EXISTS (SELECT 1 FROM policy_ruleset)",
             (codes, codes, codes),
         ).fetchone()
     return bool(row and row[0])

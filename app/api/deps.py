@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal, TypeVar, get_origin
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,7 @@ from app.domain.vocabulary import FacilityStatus, kinds, services
 from app.errors import BadRequest, Unauthorized
 from app.services.analysis_state import AnalysisState
 from app.services.finder import NearbySpec
+from app.services.rulesets import RuleSetCache
 from app.services.staff import StaffIdentity, staff_for_token
 from app.services.walking import Walking
 from app.settings import Settings
@@ -60,9 +61,23 @@ async def _walking(request: Request) -> Walking:
     return state
 
 
+async def _rulesets(request: Request) -> RuleSetCache:
+    cache: RuleSetCache = request.app.state.rulesets
+    return cache
+
+
 QueryModel = TypeVar("QueryModel", bound=BaseModel)
 
 SettingsDep = Annotated[Settings, Depends(_settings)]
+RuleSetsDep = Annotated[RuleSetCache, Depends(_rulesets)]
+
+
+async def _today(settings: SettingsDep) -> date:
+    """Today in the service's time zone: the default date of a policy question."""
+    return datetime.now(ZoneInfo(settings.timezone)).date()
+
+
+TodayDep = Annotated[date, Depends(_today)]
 WalkingDep = Annotated[Walking, Depends(_walking)]
 AnalysisDep = Annotated[AnalysisState, Depends(_analysis)]
 EngineDep = Annotated[AsyncEngine, Depends(_engine)]

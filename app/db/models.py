@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     Time,
+    UniqueConstraint,
     func,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
@@ -269,3 +270,40 @@ class AuditEvent(Base):
     object_id: Mapped[str] = mapped_column(Text)
     before: Mapped[dict[str, object] | None] = mapped_column(JSONB)
     after: Mapped[dict[str, object] | None] = mapped_column(JSONB)
+
+
+class PolicyRuleset(Base):
+    """One published version of a city's rule file, verbatim with its SHA-256. Versions are
+    never changed or deleted (a trigger refuses UPDATE, DELETE and TRUNCATE)."""
+
+    __tablename__ = "policy_ruleset"
+    __table_args__ = (
+        CheckConstraint("published_via IN ('seed','api')", name="policy_ruleset_via"),
+        CheckConstraint("version_number >= 1", name="policy_ruleset_number"),
+        CheckConstraint(
+            "effective_to IS NULL OR effective_to >= effective_from", name="policy_ruleset_dates"
+        ),
+        UniqueConstraint("city_code", "effective_from", name="policy_ruleset_city_start_key"),
+        UniqueConstraint("city_code", "version_label", name="policy_ruleset_city_label_key"),
+        UniqueConstraint("city_code", "version_number", name="policy_ruleset_city_number_key"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    city_code: Mapped[str] = mapped_column(String(12))
+    city_name_zh: Mapped[str] = mapped_column(Text)
+    version_number: Mapped[int] = mapped_column(
+        Integer, comment="1, 2, … per city, in order of publication"
+    )
+    version_label: Mapped[str] = mapped_column(Text, comment="the `version` the rule file gives")
+    effective_from: Mapped[date] = mapped_column(Date)
+    effective_to: Mapped[date | None] = mapped_column(Date)
+    filename: Mapped[str] = mapped_column(Text)
+    rule_text: Mapped[str] = mapped_column(Text, comment="the TOML rule file, verbatim")
+    content_sha256: Mapped[str] = mapped_column(String(64), comment="SHA-256 of rule_text as UTF-8")
+    published_by: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_account.id"), comment="staff account; NULL for the shipped seed files"
+    )
+    published_via: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )

@@ -24,6 +24,15 @@ PUBLIC = {
     ("GET", "/v1/kinds"),
     ("GET", "/v1/services"),
     ("GET", "/v1/ownership-types"),
+    ("POST", "/v1/eligibility"),
+    ("GET", "/v1/facilities/{public_id}/price-check"),
+    ("POST", "/v1/facilities/{public_id}/price-for-person"),
+    ("GET", "/v1/regions/{code}/puhui-over-cap"),
+    ("GET", "/v1/rulesets"),
+    ("GET", "/v1/rulesets/{city}"),
+    ("GET", "/v1/rulesets/{city}/citations"),
+    ("GET", "/v1/rulesets/{city}/versions"),
+    ("GET", "/v1/rulesets/{city}/versions/{number}"),
     ("POST", "/v1/auth/token"),
     ("GET", "/healthz"),
     ("GET", "/readyz"),
@@ -40,7 +49,12 @@ def test_no_route_is_open_by_accident(client: TestClient) -> None:
             seen.add(key)
             if key in PUBLIC:
                 continue
-            concrete = path.replace("{public_id}", "f_x").replace("{code}", "512002")
+            concrete = (
+                path.replace("{public_id}", "f_x")
+                .replace("{code}", "512002")
+                .replace("{city}", "512000")
+                .replace("{number}", "1")
+            )
             resp = client.request(key[0], concrete)
             assert resp.status_code == 401, (key, resp.status_code)
     assert seen >= PUBLIC, PUBLIC - seen

@@ -30,6 +30,7 @@ VALID = {
     "code": "512002",
     "region": "512002",
     "level": "county",
+    "city": "512000",
 }
 
 INJECTIONS = [

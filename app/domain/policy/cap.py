@@ -17,7 +17,7 @@ from datetime import date
 from fractions import Fraction
 
 from app.domain.policy.answers import CapComputation, Step
-from app.domain.policy.citations import resolve
+from app.domain.policy.citations import resolve, unique
 from app.domain.policy.money import (
     exact_yuan_text,
     fen_floor,
@@ -91,7 +91,7 @@ def cap_computation(rs: RuleSet, level: CareLevel, on: date) -> CapComputation |
             f"{_floored(income_exact, income_bound)} 元/月",
             amount_fen=income_bound,
             sample_value=ir.sample_value or b.sample_value,
-            citations=resolve(ir.cite + cap.cite, docs),
+            citations=unique(resolve(ir.cite + cap.cite, docs)),
         ),
         Step(
             label_zh=f"M：完全市场化养老机构价格（{level_zh}）",
@@ -107,7 +107,7 @@ def cap_computation(rs: RuleSet, level: CareLevel, on: date) -> CapComputation |
             f"{_floored(market_exact, market_bound)} 元/月",
             amount_fen=market_bound,
             sample_value=mr.sample_value or m.sample_value,
-            citations=resolve(mr.cite + cap.cite, docs),
+            citations=unique(resolve(mr.cite + cap.cite, docs)),
         ),
         Step(
             label_zh="上限取两者中较低的一个",

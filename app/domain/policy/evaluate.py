@@ -42,7 +42,7 @@ Rule = Benefit | OperatorSupport | PriceRegime
 
 
 def person_values(facts: Facts, ruleset: RuleSet, on: date) -> dict[str, FactValue]:
-    """The facts given, plus derived facts (高龄 from age) where their inputs are known."""
+    """The facts given, plus what follows from them (高龄 from age; no 供养方式 unless 特困)."""
     values = facts.given()
     for name, spec in Condition.vocabulary().items():
         if spec.derived_from is None or spec.threshold_parameter is None:
@@ -52,6 +52,10 @@ def person_values(facts: Facts, ruleset: RuleSet, on: date) -> dict[str, FactVal
         threshold = param.at(on) if param else None
         if isinstance(source, int) and threshold is not None and threshold.count is not None:
             values[name] = source >= threshold.count
+    # Only 特困人员 have a 供养方式 (Facts refuses one for anyone else): for a person known
+    # not to be 特困, a condition on it is not met, and no hint may ask them to give it.
+    if values.get("income_status") not in (None, "tekun"):
+        values.setdefault("tekun_support", "none")
     return values
 
 
@@ -59,7 +63,7 @@ def eligibility(rulesets: Sequence[RuleSet], facts: Facts, on: date) -> Eligibil
     """Benefits, subsidies and priority services for a person in one city on `on`.
 
     `rulesets` are the versions of one city; the one in force on `on` answers.
-    Raises BadRequest (`city` or `on`) when no version answers.
+    Raises BadRequest (`city` or `as_of`) when no version answers.
     """
     rs = in_force(rulesets, on)
     values = person_values(facts, rs, on)

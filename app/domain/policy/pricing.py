@@ -2,7 +2,8 @@
 
 Which listed items the cap covers is configuration (`eldercare_cap.covered_items`,
 matched when an item's name contains a covered term): the documents do not say.
-Only monthly items flagged 普惠 are compared, summed as one monthly charge. A
+Only monthly items flagged 普惠 are compared: the dearest item of each covered term,
+summed as one monthly charge (two bed rates are alternatives, not added together). A
 non-普惠 facility is told so, with the price regime that governs it instead.
 """
 
@@ -84,8 +85,9 @@ def check_prices(
             status = "no_covered_prices"
             steps.append(Step(label_zh="没有纳入上限的按月普惠收费", formula="—"))
         else:
-            total = sum(ln.amount_fen for ln in covered)
-            status, excess, compare = _compare(total, caps, covered)
+            charged = highest_per_term(cap, covered)
+            total = sum(ln.amount_fen for ln in charged)
+            status, excess, compare = _compare(total, caps, charged, len(covered))
             steps += compare
         for c in caps:
             citations += [cite for s in c.steps for cite in s.citations]
@@ -119,6 +121,22 @@ def covers(cap: EldercareCap, item: str) -> bool:
     return any(term in item for term in cap.covered_items)
 
 
+def highest_per_term(cap: EldercareCap, covered: Sequence[PriceLine]) -> list[PriceLine]:
+    """The dearest covered item of each covered term (床位费, 护理费 …), in listing order.
+
+    Several items under one term are alternatives (two bed rates), not charges added
+    together: a resident pays one bed fee. The cap must hold for every combination a
+    resident could be charged, so the dearest of each term is compared.
+    """
+    dearest: dict[str, PriceLine] = {}
+    for line in covered:
+        term = next(t for t in cap.covered_items if t in line.item)
+        if term not in dearest or line.amount_fen > dearest[term].amount_fen:
+            dearest[term] = line
+    chosen = {id(line) for line in dearest.values()}
+    return [line for line in covered if id(line) in chosen]
+
+
 def _line(
     item: str,
     amount_fen: int,
@@ -149,16 +167,13 @@ def _line(
 
 
 def _compare(
-    total: int, caps: list[CapComputation], covered: list[PriceLine]
+    total: int, caps: list[CapComputation], charged: list[PriceLine], covered: int
 ) -> tuple[PriceStatus, int | None, list[Step]]:
-    parts = " + ".join(f"{ln.item} {yuan_text(ln.amount_fen)}" for ln in covered)
-    steps = [
-        Step(
-            label_zh="纳入上限的按月收费合计",
-            formula=f"{parts} = {yuan_text(total)} 元/月",
-            amount_fen=total,
-        )
-    ]
+    parts = " + ".join(f"{ln.item} {yuan_text(ln.amount_fen)}" for ln in charged)
+    label = "纳入上限的按月收费合计"
+    if covered > len(charged):
+        label += "（同一类收费有几档时取最高一档）"
+    steps = [Step(label_zh=label, formula=f"{parts} = {yuan_text(total)} 元/月", amount_fen=total)]
     for c in caps:
         sign = "≤" if total <= c.cap_fen else ">"
         verdict = (

@@ -7,6 +7,7 @@ version in force then. When versions overlap, the one that started last wins.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from datetime import date
 
@@ -18,7 +19,7 @@ from app.errors import BadRequest
 def ruleset_for(city: str, on: date, versions: Sequence[RuleSet]) -> RuleSet:
     """The version of `city`'s rules in force on `on`.
 
-    Raises BadRequest naming `city` when no version of that city is known, and `on`
+    Raises BadRequest naming `city` when no version of that city is known, and `as_of`
     when none is in force on that date (the message gives the dates covered).
     """
     mine = [v for v in versions if v.city_code == city]
@@ -31,7 +32,9 @@ def ruleset_for(city: str, on: date, versions: Sequence[RuleSet]) -> RuleSet:
             f"{v.version}: {v.effective_from}–{v.effective_to or ''}"
             for v in sorted(mine, key=lambda v: v.effective_from)
         )
-        raise BadRequest("on", f"no version of the rules of {city} is in force on {on} ({spans})")
+        raise BadRequest(
+            "as_of", f"no version of the rules of {city} is in force on {on} ({spans})"
+        )
     return max(in_force, key=lambda v: v.effective_from)
 
 
@@ -58,3 +61,8 @@ def ref(ruleset: RuleSet) -> RuleSetRef:
         effective_to=ruleset.effective_to,
         source=ruleset.source,
     )
+
+
+def content_sha256(text: str) -> str:
+    """Hex SHA-256 of a rule file's text as UTF-8: what a mirror checks a copy against."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -32,10 +32,10 @@ def test_the_version_in_force_answers(ziyang: list, on: date, version: str) -> N
     assert ruleset_for("512000", on, ziyang).version == version
 
 
-def test_a_date_before_every_version_names_on(ziyang: list) -> None:  # type: ignore[type-arg]
+def test_a_date_before_every_version_names_as_of(ziyang: list) -> None:  # type: ignore[type-arg]
     with pytest.raises(BadRequest) as caught:
         ruleset_for("512000", date(2023, 4, 3), ziyang)
-    assert caught.value.params[0].name == "on"
+    assert caught.value.params[0].name == "as_of"
     assert "512000-2023.1: 2023-04-04–2025-03-27" in caught.value.detail
 
 
@@ -45,10 +45,10 @@ def test_an_unknown_city_names_city(ziyang: list) -> None:  # type: ignore[type-
     assert caught.value.params[0].name == "city"
 
 
-def test_eligibility_outside_every_version_names_on(ziyang: list) -> None:  # type: ignore[type-arg]
+def test_eligibility_outside_every_version_names_as_of(ziyang: list) -> None:  # type: ignore[type-arg]
     with pytest.raises(BadRequest) as caught:
         eligibility(ziyang, Facts(age_years=70), date(2020, 1, 1))
-    assert caught.value.params[0].name == "on"
+    assert caught.value.params[0].name == "as_of"
 
 
 def test_eligibility_with_no_versions_names_city() -> None:
@@ -86,3 +86,13 @@ def test_a_parameter_value_ends_on_its_to_date() -> None:
     assert param.at(date(2020, 12, 31)).sample_value is False  # type: ignore[union-attr]
     assert param.at(date(2021, 1, 1)).sample_value is True  # type: ignore[union-attr]
     assert param.at(date(2015, 12, 31)) is None
+
+
+def test_no_hint_asks_a_non_tekun_person_for_a_tekun_support(ziyang: list) -> None:  # type: ignore[type-arg]
+    facts = Facts(age_years=78, residence="hukou", income_status="dibao", living_alone=True)
+    answer = eligibility(ziyang, facts, date(2025, 6, 1))
+    decisions = answer.applies + answer.missed + answer.needs_facts
+    asked = {f for d in decisions if d.hint and d.hint.kind == "give" for f in d.hint.facts}
+    assert "tekun_support" not in asked
+    adaptation = next(d for d in decisions if d.rule_id == "zy_home_adaptation")
+    assert adaptation.hint is not None and adaptation.hint.facts == ["poverty_registered"]
