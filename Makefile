@@ -7,7 +7,7 @@ PORT ?= 8000
 LOCAL_DB := postgresql+asyncpg://postgres@127.0.0.1:$(PG_PORT)/yilao
 export DATABASE_URL ?= $(LOCAL_DB)
 
-.PHONY: run test stop db setup migrate seed bench bench-all bench-analysis backup-drill clean-db
+.PHONY: run test stop db setup migrate seed bench bench-all bench-analysis bench-walking backup-drill clean-db
 
 setup:
 	@.ci/setup
@@ -44,6 +44,9 @@ bench-all: setup
 
 bench-analysis: setup
 	.venv/bin/python -m bench.analysis
+
+bench-walking: setup
+	.venv/bin/python -m bench.walking
 
 backup-drill: setup
 	.venv/bin/python -m bench.backup_drill

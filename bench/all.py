@@ -18,6 +18,7 @@ from bench import summary
 BENCHMARKS: list[tuple[str, str, list[str], list[str]]] = [
     ("nearby", "bench.nearby", ["--rounds", "3"], ["--duration", "5", "--warmup", "2"]),
     ("backup", "bench.backup_drill", [], ["--small"]),
+    ("walking", "bench.walking", ["--rounds", "3"], ["--duration", "5", "--warmup", "2"]),
 ]
 
 

@@ -35,7 +35,7 @@ import shapely
 
 from app.db.session import create_engine
 from app.services.analysis_state import AnalysisState, load_analysis
-from app.services.coverage import compute_access
+from app.services.region_coverage import compute_access
 from app.services.walking import Walking, load_walking
 from app.settings import Settings
 from bench.servers import ROOT, Server, Servers

@@ -11,11 +11,18 @@ from seed.networks import CityNetwork
 
 
 def replace_networks(
-    cur: psycopg.Cursor[tuple[object, ...]], networks: Sequence[CityNetwork]
+    cur: psycopg.Cursor[tuple[object, ...]],
+    networks: Sequence[CityNetwork],
+    *,
+    replace_features: bool = True,
 ) -> dict[str, int]:
-    """Replace the networks of these cities in the current transaction; rows written."""
+    """Replace the networks of these cities in the current transaction; rows written.
+
+    With `replace_features=False` the cities' map features are kept and none are written.
+    """
     codes = [n.city_code for n in networks]
-    for table in ("walk_edge", "walk_node", "map_feature"):
+    tables = ("walk_edge", "walk_node", "map_feature")
+    for table in tables if replace_features else tables[:2]:
         cur.execute(
             psycopg.sql.SQL("DELETE FROM {} WHERE city_code = ANY(%s)").format(
                 psycopg.sql.Identifier(table)
@@ -62,7 +69,7 @@ def replace_networks(
         " SELECT city_code, u, v, length_m, steps, kind, name, source, ST_GeomFromWKB(wkb, 4326)"
         " FROM seed_edge"
     )
-    for net in networks:
+    for net in networks if replace_features else ():
         for f in net.features:
             cur.execute(
                 "INSERT INTO map_feature (city_code, kind, name, source, geom)"

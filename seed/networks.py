@@ -64,7 +64,8 @@ class CityNetwork:
     features: tuple[MapFeature, ...] = ()
 
 
-def _walkable(props: dict[str, Any]) -> bool:
+def walkable(props: dict[str, Any]) -> bool:
+    """Whether an OSM way (its tags or GeoJSON properties) may be walked."""
     if props.get("pedestrians_allowed") is False:
         return False
     if props.get("foot") == "no" or (props.get("access") == "no" and props.get("foot") is None):
@@ -115,7 +116,7 @@ def import_osm_geojson(path: Path) -> tuple[list[Node], list[Edge]]:
     for feature in raw.get("features", []):
         props = feature.get("properties") or {}
         geom = feature.get("geometry") or {}
-        if geom.get("type") != "LineString" or not _walkable(props):
+        if geom.get("type") != "LineString" or not walkable(props):
             continue
         coords = [(float(x), float(y)) for x, y, *_ in geom["coordinates"]]
         if len(coords) < 2:

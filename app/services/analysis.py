@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.db.queries import analysis as aq
 from app.errors import BadRequest
-from app.services import coverage as cov
+from app.services import region_coverage as cov
 from app.services.analysis_state import AnalysisState, CityAnalysis, RegionInfo
 from app.services.finder import convert_geometry
 from app.services.render import lon_lat

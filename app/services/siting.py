@@ -17,7 +17,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 
 from app.errors import BadRequest
-from app.services.coverage import Access, head
+from app.services.region_coverage import Access, head
 from geo.analysis import mclp
 from geo.analysis.access import Nearest, seconds_at, terms
 from geo.walk import Snap, reach_many

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 import shapely
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.db.queries import regions as rq
 from app.db.queries import walking as wq
@@ -25,8 +25,6 @@ from geo.walk import (
     CircleRule,
     Edge,
     Node,
-    Reach,
-    Snap,
     WalkNetwork,
     WalkProfile,
     load_circle_rules,
@@ -121,7 +119,8 @@ def _edges(rows: Sequence[Any]) -> list[Edge]:
     ]
 
 
-def _profile(city: CityWalk, code: str) -> WalkProfile:
+def profile_of(city: CityWalk, code: str) -> WalkProfile:
+    """The city's profile by code; a named 400 listing the allowed codes otherwise."""
     profile = city.profiles.get(code)
     if profile is None:
         raise BadRequest(
@@ -130,11 +129,12 @@ def _profile(city: CityWalk, code: str) -> WalkProfile:
     return profile
 
 
-def _minutes(seconds: float) -> float | None:
+def minutes_of(seconds: float) -> float | None:
+    """Walking minutes to 0.1 as the API reports them; None for unreachable (∞)."""
     return None if not math.isfinite(seconds) else round(seconds / 60.0, 1)
 
 
-def _profile_out(p: WalkProfile) -> dict[str, Any]:
+def profile_out(p: WalkProfile) -> dict[str, Any]:
     return {
         "code": p.code,
         "name_zh": p.name_zh,
@@ -144,28 +144,14 @@ def _profile_out(p: WalkProfile) -> dict[str, Any]:
     }
 
 
-async def _home_region(engine: AsyncEngine, lon: float, lat: float) -> tuple[Any, Any]:
-    async with engine.connect() as conn:
-        covering = await rq.regions_covering(conn, lon, lat)
+async def home_region(conn: AsyncConnection, lon: float, lat: float) -> tuple[Any, Any]:
+    """(city, township) rows covering a WGS-84 point; a 400 on `lon` outside every city."""
+    covering = await rq.regions_covering(conn, lon, lat)
     township = next((r for r in covering if r.level == "township"), None)
     city = next((r for r in covering if r.level == "city"), None)
     if township is None or city is None:
         raise BadRequest("lon", "the point lies outside every city this service covers")
     return city, township
-
-
-def _times_to(
-    city: CityWalk, profile: WalkProfile, reach: Reach, rows: list[Any], max_snap_m: float
-) -> np.ndarray[Any, np.dtype[np.float64]]:
-    if not rows:
-        return np.empty(0)
-    snaps: list[Snap | None] = snap_many(
-        city.network,
-        [(r.lon, r.lat) for r in rows],
-        max_distance_m=max_snap_m,
-        avoid_steps=profile.avoid_steps,
-    )
-    return seconds_to_targets(reach, snaps)
 
 
 async def walk_seconds_to(
@@ -177,9 +163,10 @@ async def walk_seconds_to(
     targets: list[tuple[float, float]],
 ) -> list[float]:
     """Walking seconds from a point to each target (∞ beyond the search cutoff or off-road)."""
-    city_row, _ = await _home_region(engine, lon, lat)
+    async with engine.connect() as conn:
+        city_row, _ = await home_region(conn, lon, lat)
     city = walking.city(city_row.code)
-    profile = _profile(city, profile_code)
+    profile = profile_of(city, profile_code)
     home = snap(
         city.network, lon, lat, max_distance_m=walking.max_snap_m, avoid_steps=profile.avoid_steps
     )
@@ -190,123 +177,6 @@ async def walk_seconds_to(
         city.network, targets, max_distance_m=walking.max_snap_m, avoid_steps=profile.avoid_steps
     )
     return [float(s) for s in seconds_to_targets(reach, snaps)]
-
-
-async def coverage(
-    engine: AsyncEngine, walking: Walking, lon: float, lat: float, coordsys: str, profile_code: str
-) -> dict[str, Any]:
-    """Is this home inside the circle that applies here, for each kind, and by what?"""
-    from app.services.render import lon_lat
-
-    city_row, township = await _home_region(engine, lon, lat)
-    city = walking.city(city_row.code)
-    profile = _profile(city, profile_code)
-    minutes, rule_source = city.rule.minutes_for(township.urban_rural or "rural")
-    home = snap(
-        city.network, lon, lat, max_distance_m=walking.max_snap_m, avoid_steps=profile.avoid_steps
-    )
-    answer: dict[str, Any] = {
-        "home": lon_lat(lon, lat, coordsys),
-        "city": {"code": city_row.code, "name": city_row.name},
-        "township": {
-            "code": township.code,
-            "name": township.name,
-            "urban_rural": township.urban_rural,
-        },
-        "profile": _profile_out(profile),
-        "circle_minutes": minutes,
-        "circle_rule": rule_source,
-        "snap": None,
-        "circles": [],
-    }
-    if home is None:
-        answer["snap"] = {
-            "snapped": False,
-            "reason": f"no walkable road within {walking.max_snap_m:g} m",
-        }
-        answer["circles"] = [
-            {
-                "code": c.code,
-                "name_zh": c.name_zh,
-                "cite": c.cite,
-                "kinds": [
-                    {
-                        "kind": m.kind,
-                        "name_zh": kinds()[m.kind].name_zh,
-                        "basis": m.basis,
-                        "covered": None,
-                        "facilities": [],
-                        "nearest": None,
-                    }
-                    for m in c.kinds_for(township.urban_rural or "rural")
-                ],
-            }
-            for c in city.circles
-        ]
-        return answer
-    answer["snap"] = {
-        "snapped": True,
-        "distance_m": round(home.snap_distance_m, 1),
-        "point": lon_lat(home.lon, home.lat, coordsys),
-    }
-    cutoff_s = walking.max_search_minutes * 60.0
-    reach = seconds_from(city.network, profile, home, cutoff_s)
-    members = {m.kind for c in city.circles for m in c.kinds_for(township.urban_rural or "rural")}
-    radius = profile.speed_m_s * cutoff_s + 2 * walking.max_snap_m
-    async with engine.connect() as conn:
-        rows = list(
-            await wq.facilities_within(
-                conn, home.point_lon, home.point_lat, radius, sorted(members)
-            )
-        )
-    seconds = _times_to(city, profile, reach, rows, walking.max_snap_m)
-    for c in city.circles:
-        kinds_out = []
-        for m in c.kinds_for(township.urban_rural or "rural"):
-            found = sorted(
-                (
-                    (float(s), r)
-                    for s, r in zip(seconds, rows, strict=True)
-                    if m.kind in r.kinds and math.isfinite(s)
-                ),
-                key=lambda pair: (pair[0], pair[1].public_id),
-            )
-            inside = [
-                {
-                    "id": r.public_id,
-                    "name": r.name,
-                    "walk_minutes": _minutes(s),
-                    "walk_seconds": round(s),
-                }
-                for s, r in found
-                if s <= minutes * 60
-            ]
-            nearest = None
-            if not inside and found:
-                s, r = found[0]
-                nearest = {
-                    "id": r.public_id,
-                    "name": r.name,
-                    "walk_minutes": _minutes(s),
-                    "walk_seconds": round(s),
-                }
-            kinds_out.append(
-                {
-                    "kind": m.kind,
-                    "name_zh": kinds()[m.kind].name_zh,
-                    "basis": m.basis,
-                    "covered": bool(inside),
-                    "facilities": inside,
-                    "nearest": nearest,
-                    "note": None
-                    if inside or nearest
-                    else f"no facility of this kind within {walking.max_search_minutes:g} walking minutes",
-                }
-            )
-        answer["circles"].append(
-            {"code": c.code, "name_zh": c.name_zh, "cite": c.cite, "kinds": kinds_out}
-        )
-    return answer
 
 
 def _contours(walking: Walking, minutes: list[float]) -> list[float]:
@@ -349,7 +219,7 @@ async def facility_reach(
     if row is None:
         raise NotFound(f"no facility with id {public_id!r}")
     city = walking.city(row.city_code)
-    profile = _profile(city, profile_code)
+    profile = profile_of(city, profile_code)
     origin = snap(
         city.network,
         row.lon,
@@ -365,7 +235,7 @@ async def facility_reach(
         "type": "FeatureCollection",
         "coordsys": coordsys,
         "facility": {"id": row.public_id, "name": row.name},
-        "profile": _profile_out(profile),
+        "profile": profile_out(profile),
         "note": "The walking network is symmetric: the same areas answer 'from where can people "
         "walk here in N minutes'.",
         "features": [
@@ -413,7 +283,7 @@ async def kind_reach(
             "region", f"more than {max_facilities} facilities; choose a smaller region"
         )
     city = walking.city(detail.city_code)
-    profile = _profile(city, profile_code)
+    profile = profile_of(city, profile_code)
     snaps = snap_many(
         city.network,
         [(r.lon, r.lat) for r in rows],
@@ -436,7 +306,7 @@ async def kind_reach(
         "coordsys": coordsys,
         "region": {"code": region_code, "name": detail.name, "level": level},
         "kind": kind,
-        "profile": _profile_out(profile),
+        "profile": profile_out(profile),
         "facilities": len(rows),
         "facilities_off_network": len(rows) - len(placed),
         "features": features,

@@ -144,3 +144,38 @@ def test_profile_adds_walk_minutes_to_a_distance_search(client: TestClient) -> N
     assert all("walk_minutes" in i for i in body["items"])
     plain = client.get("/v1/facilities/nearby", params=HOME).json()
     assert [i["id"] for i in plain["items"]] == [i["id"] for i in body["items"]]
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "cap"),
+    [
+        ("/v1/facilities/f_32c2ee48a63b/reach", {"minutes": 61}, "≤ 60"),
+        ("/v1/facilities/f_32c2ee48a63b/reach", {"minutes": list(range(1, 8))}, "at most 6"),
+        ("/v1/reach", {"kind": "meal_point", "region": "512002", "minutes": 90}, "≤ 60"),
+    ],
+)
+def test_minutes_and_contour_caps_are_named_in_the_problem(
+    client: TestClient, path: str, params: dict[str, object], cap: str
+) -> None:
+    resp = client.get(path, params=params)
+    assert resp.status_code == 400
+    assert resp.headers["content-type"] == "application/problem+json"
+    (problem,) = resp.json()["invalid_params"]
+    assert problem["name"] == "minutes" and cap in problem["reason"]
+
+
+@pytest.mark.parametrize(
+    ("body", "parameter"),
+    [
+        ({"lon": 200, "lat": 30}, "lon"),
+        ({**HOME, "profile": "x" * 40}, "profile"),
+        ({**HOME, "coordsys": "mars"}, "coordsys"),
+        ({**HOME, "radius_m": 5}, "radius_m"),
+    ],
+)
+def test_bad_coverage_body_is_a_named_400(
+    client: TestClient, body: dict[str, object], parameter: str
+) -> None:
+    resp = client.post("/v1/coverage", json=body)
+    assert resp.status_code == 400 and resp.headers["content-type"] == "application/problem+json"
+    assert parameter in {p["name"] for p in resp.json()["invalid_params"]}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
@@ -20,6 +21,15 @@ from tests.faults.conftest import Cluster
 from tests.live import serve
 
 NEARBY = "/v1/facilities/nearby?lon=104.64&lat=30.12&radius_m=2000"
+
+
+def _until(condition: Callable[[], bool], timeout_s: float = 60) -> None:
+    """Wait for `condition` (loaded machines are slow; the asserts below are the test)."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the load never reached the expected state")
+        time.sleep(0.05)
 
 
 @dataclass
@@ -62,18 +72,18 @@ def test_a_database_restart_gives_503s_then_recovers_without_a_service_restart(
         for poller in pollers:
             poller.start()
         try:
-            time.sleep(1.0)
+            _until(lambda: sum(a.status == 200 for a in answers) >= 4)
             down_at = time.monotonic()
             own_cluster.stop()  # returns once the server has shut down
             stopped_at = time.monotonic()
-            time.sleep(2.0)
+            _until(lambda: sum(a.at > stopped_at for a in answers) >= 4)
             with httpx.Client(base_url=base_url, timeout=15) as client:
                 assert client.get("/readyz").status_code == 503
                 assert client.get("/healthz").status_code == 200
             restart_at = time.monotonic()
             own_cluster.start()  # returns once the server accepts connections
             up_at = time.monotonic()
-            time.sleep(10.0)
+            _until(lambda: sum(a.at > up_at and a.status == 200 for a in answers) >= 8)
         finally:
             stop.set()
             for poller in pollers:
@@ -90,7 +100,9 @@ def test_a_database_restart_gives_503s_then_recovers_without_a_service_restart(
     assert {a.status for a in during} == {503}
     assert all(a.content_type == "application/problem+json" for a in during)
     assert all(a.retry_after for a in during)
-    assert max(a.seconds for a in answers) < 10, "never a hang"
+    # The longest honest wait is the pool's checkout timeout plus the connect timeout
+    # (5 s each, app/db/session.py); more would be a hang.
+    assert max(a.seconds for a in answers) < 12, "never a hang"
     first_ok = min(a.at + a.seconds for a in after if a.status == 200)
     assert first_ok - up_at < 10
     recovered = [a for a in after if a.at > first_ok]

@@ -12,7 +12,7 @@ from app.api.routes.facilities import json_response
 from app.api.schemas.common import CoordSysName
 from app.api.schemas.walking import CoverageRequest, CoverageResponse, ReachCollection
 from app.errors import PROBLEM_RESPONSES
-from app.services import walking
+from app.services import coverage, walking
 
 router = APIRouter(prefix="/v1", tags=["walking"], responses=PROBLEM_RESPONSES)
 
@@ -33,7 +33,7 @@ async def coverage_get(
 ) -> Response:
     """For each kind in a service circle: is the home inside the circle that applies, by what."""
     wlon, wlat = point_wgs84(lon, lat, coordsys)
-    return json_response(await walking.coverage(engine, state, wlon, wlat, coordsys, profile))
+    return json_response(await coverage.coverage(engine, state, wlon, wlat, coordsys, profile))
 
 
 @router.post("/coverage", operation_id="point_coverage_post", response_model=CoverageResponse)
@@ -43,7 +43,7 @@ async def coverage_post(
     """The same question with the home in a JSON body."""
     wlon, wlat = point_wgs84(body.lon, body.lat, body.coordsys)
     return json_response(
-        await walking.coverage(engine, state, wlon, wlat, body.coordsys, body.profile)
+        await coverage.coverage(engine, state, wlon, wlat, body.coordsys, body.profile)
     )
 
 

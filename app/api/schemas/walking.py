@@ -33,6 +33,7 @@ class ReachedFacility(BaseModel):
     name: str
     walk_minutes: float | None
     walk_seconds: int
+    distance_m: float = Field(description="Straight-line metres, for contrast only.")
 
 
 class KindCoverage(BaseModel):
@@ -44,7 +45,9 @@ class KindCoverage(BaseModel):
         description="Facilities inside the circle, nearest first."
     )
     nearest: ReachedFacility | None = Field(description="When not covered: the nearest by walking.")
-    note: str | None = None
+    note: str | None = Field(
+        None, description="Why not covered, in walking minutes (null when covered)."
+    )
 
 
 class CircleCoverage(BaseModel):

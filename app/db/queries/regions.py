@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.db import spatial
 from app.db.models import Facility, Region
+from app.db.queries.facilities import CompiledQuery
 
 R = Region.__table__.c
 
@@ -57,15 +58,23 @@ async def region_exists(conn: AsyncConnection, code: str) -> str | None:
     return (await conn.execute(select(R.level).where(R.code == code))).scalar_one_or_none()
 
 
+_COVERING: dict[tuple[str, str], CompiledQuery] = {}
+
+
 async def regions_covering(conn: AsyncConnection, lon: float, lat: float) -> Sequence[Any]:
-    """Every region whose boundary covers the point, largest level first."""
-    origin = spatial.point(bindparam("lon", lon), bindparam("lat", lat))
-    stmt = (
-        select(R.code, R.name, R.level, R.urban_rural)
-        .where(spatial.covers(R.boundary, origin))
-        .order_by(R.code)
-    )
-    return (await conn.execute(stmt)).all()
+    """Every region whose boundary covers the point, largest level first (compiled once)."""
+    key = (conn.dialect.name, conn.dialect.driver)
+    query = _COVERING.get(key)
+    if query is None:
+        origin = spatial.point(bindparam("lon"), bindparam("lat"))
+        stmt = (
+            select(R.code, R.name, R.level, R.urban_rural)
+            .where(spatial.covers(R.boundary, origin))
+            .order_by(R.code)
+        )
+        query = _COVERING[key] = CompiledQuery.of(stmt, conn.dialect)
+    values = {"lon": lon, "lat": lat}
+    return (await conn.exec_driver_sql(query.sql, query.arguments(values))).all()
 
 
 async def facility_count(conn: AsyncConnection) -> int:

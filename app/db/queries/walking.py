@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Text, any_, bindparam, select
+from sqlalchemy import Select, Text, any_, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.db import spatial
 from app.db.models import Facility, MapFeature, WalkEdge, WalkNode
+from app.db.queries.facilities import CompiledQuery
 from app.domain.filters import DEFAULT_STATUSES
 
 N = WalkNode.__table__.c
@@ -43,25 +44,47 @@ async def map_features(conn: AsyncConnection, city_code: str) -> Sequence[Any]:
     return (await conn.execute(stmt.where(m.city_code == city_code))).all()
 
 
+def _within_select() -> Select[Any]:
+    origin = spatial.point(bindparam("lon"), bindparam("lat"))
+    return (
+        select(
+            F.public_id,
+            F.name,
+            F.kinds,
+            spatial.lon_of(F.location).label("lon"),
+            spatial.lat_of(F.location).label("lat"),
+            spatial.distance_m(F.location, origin).label("distance_m"),
+        )
+        .where(
+            spatial.within_m(F.location, origin, bindparam("radius_m")),
+            F.deleted_at.is_(None),
+            F.status == any_(bindparam("statuses", type_=ARRAY(Text))),
+            F.kinds.overlap(bindparam("kinds", type_=ARRAY(Text))),
+        )
+        .order_by(F.public_id)
+    )
+
+
+_WITHIN: dict[tuple[str, str], CompiledQuery] = {}
+
+
 async def facilities_within(
     conn: AsyncConnection, lon: float, lat: float, radius_m: float, kinds: Sequence[str]
 ) -> Sequence[Any]:
-    """Live facilities of these kinds within a straight-line radius (a walk is never shorter)."""
-    origin = spatial.point(bindparam("lon", lon), bindparam("lat", lat))
-    stmt = select(
-        F.public_id,
-        F.name,
-        F.kinds,
-        spatial.lon_of(F.location).label("lon"),
-        spatial.lat_of(F.location).label("lat"),
-    ).where(
-        spatial.within_m(F.location, origin, bindparam("radius_m", radius_m)),
-        F.deleted_at.is_(None),
-        F.status
-        == any_(bindparam("statuses", [str(s) for s in DEFAULT_STATUSES], type_=ARRAY(Text))),
-        F.kinds.overlap(bindparam("kinds", list(kinds), type_=ARRAY(Text))),
-    )
-    return (await conn.execute(stmt.order_by(F.public_id))).all()
+    """Live facilities of these kinds within a straight-line radius (a walk is never shorter),
+    with their straight-line `distance_m`. Compiled once per dialect (the coverage hot path)."""
+    key = (conn.dialect.name, conn.dialect.driver)
+    query = _WITHIN.get(key)
+    if query is None:
+        query = _WITHIN[key] = CompiledQuery.of(_within_select(), conn.dialect)
+    values = {
+        "lon": lon,
+        "lat": lat,
+        "radius_m": radius_m,
+        "statuses": [str(s) for s in DEFAULT_STATUSES],
+        "kinds": list(kinds),
+    }
+    return (await conn.exec_driver_sql(query.sql, query.arguments(values))).all()
 
 
 async def facilities_of_kind_in_region(
