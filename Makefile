@@ -7,7 +7,7 @@ PORT ?= 8000
 LOCAL_DB := postgresql+asyncpg://postgres@127.0.0.1:$(PG_PORT)/yilao
 export DATABASE_URL ?= $(LOCAL_DB)
 
-.PHONY: run test stop db setup migrate seed bench bench-all bench-walking backup-drill clean-db
+.PHONY: run test stop db setup migrate seed bench bench-all bench-analysis bench-walking backup-drill clean-db
 
 setup:
 	@.ci/setup
@@ -41,6 +41,9 @@ bench: setup
 
 bench-all: setup
 	.venv/bin/python -m bench.all
+
+bench-analysis: setup
+	.venv/bin/python -m bench.analysis
 
 bench-walking: setup
 	.venv/bin/python -m bench.walking

@@ -15,12 +15,14 @@ from app.api.guards import RejectLargeBodies, RejectNulInQuery
 from app.api.metrics import Metrics, RecordMetrics, metrics_endpoint
 from app.api.rate_limit import RateLimits
 from app.api.routes import (
+    analysis,
     api_keys,
     auth,
     changes,
     facilities,
     health,
     imports,
+    mappage,
     ogc,
     policy,
     regions,
@@ -32,6 +34,7 @@ from app.api.routes import (
 from app.api.routes import walking as walking_routes
 from app.db.session import create_engine, read_engine
 from app.errors import install_error_handlers
+from app.services.analysis_state import AnalysisState, load_analysis
 from app.services.api_keys import KeyRegistry
 from app.services.data_version import DataVersion
 from app.services.rulesets import RuleSetCache
@@ -50,9 +53,11 @@ def create_app(
     settings: Settings | None = None,
     walking_state: Walking | None = None,
     http_transport: httpx.AsyncBaseTransport | None = None,
+    analysis_state: AnalysisState | None = None,
 ) -> FastAPI:
-    """The application; `walking_state` may be given prebuilt (tests share one across apps),
-    `http_transport` carries outside calls (geocoder, WeChat; tests fake it)."""
+    """The application; `walking_state` and `analysis_state` may be given prebuilt (tests
+    share one across apps), `http_transport` carries outside calls (geocoder, WeChat;
+    tests fake it)."""
     settings = settings or load_settings()
     install_log_redaction()
 
@@ -80,6 +85,10 @@ def create_app(
         app.state.http = httpx.AsyncClient(
             timeout=settings.geocoder_timeout_s, transport=http_transport
         )
+        surfaces = analysis_state or await load_analysis(
+            app.state.engine, app.state.walking, settings.config_dir
+        )
+        app.state.analysis = surfaces.with_limit(settings.analysis_max_concurrent)
         try:
             yield
         finally:
@@ -108,6 +117,7 @@ def create_app(
     for module in (
         facilities,
         walking_routes,
+        analysis,
         regions,
         vocabulary,
         policy,
@@ -120,8 +130,10 @@ def create_app(
         reports,
         ogc,
         health,
+        mappage,
     ):
         app.include_router(module.router)
+    app.mount("/static", mappage.static_files, name="static")
     app.add_middleware(
         ConditionalGet,
         max_age_s=settings.cache_max_age_s,

@@ -61,7 +61,9 @@ class Settings(BaseSettings):
     )
     config_dir: Path = Field(
         Path(__file__).resolve().parents[1] / "seed",
-        description="Folder of walk_profiles.toml and service_circles.toml (per-city rules).",
+        description=(
+            "Folder of walk_profiles.toml, service_circles.toml and targets/ (per-city rules)."
+        ),
     )
     walk_max_snap_m: float = Field(
         300.0, gt=0, description="A point farther than this from any road is 'too far' to snap."
@@ -77,6 +79,27 @@ class Settings(BaseSettings):
     )
     reach_max_facilities: int = Field(
         2000, ge=1, description="Most facilities one multi-facility reach may union."
+    )
+    analysis_max_concurrent: int = Field(
+        2, ge=1, le=32, description="Analyses computed at once in worker threads; more wait."
+    )
+    analysis_max_pieces: int = Field(
+        20000,
+        ge=1,
+        description="Most populated hexagon pieces one coverage, hole or site analysis may span.",
+    )
+    analysis_max_holes: int = Field(500, ge=1, description="Most holes one answer may list.")
+    suggest_max_k: int = Field(20, ge=1, description="Most new sites one suggestion may ask for.")
+    suggest_max_candidates: int = Field(
+        1000, ge=1, description="Candidate sites a suggestion weighs (most populous holes first)."
+    )
+    suggest_exact_max_candidates: int = Field(
+        400,
+        ge=0,
+        description="Up to this many candidates the MCLP is solved exactly; above it, greedily.",
+    )
+    suggest_time_limit_s: float = Field(
+        20.0, gt=0, description="Time limit of the exact MCLP solver (HiGHS), seconds."
     )
     staff_token_ttl_s: int = Field(
         8 * 3600, ge=60, description="Lifetime of a staff sign-in token, seconds."

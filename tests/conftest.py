@@ -22,6 +22,7 @@ from psycopg import sql
 
 from app.db.session import create_engine
 from app.main import create_app
+from app.services.analysis_state import AnalysisState, load_analysis
 from app.services.walking import Walking, load_walking
 from app.settings import Settings
 
@@ -121,8 +122,25 @@ def walking_state(template_db: str) -> Walking:
     return asyncio.run(build())
 
 
+@pytest.fixture(scope="session")
+def analysis_state(template_db: str, walking_state: Walking) -> AnalysisState:
+    """The population surfaces, built once from the template and the walking networks."""
+    settings = Settings(database_url=_url(template_db, "asyncpg"))
+
+    async def build() -> AnalysisState:
+        engine = create_engine(settings)
+        try:
+            return await load_analysis(engine, walking_state, settings.config_dir)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(build())
+
+
 @pytest.fixture
-def client(settings: Settings, walking_state: Walking) -> Iterator[TestClient]:
-    app = create_app(settings, walking_state=walking_state)
+def client(
+    settings: Settings, walking_state: Walking, analysis_state: AnalysisState
+) -> Iterator[TestClient]:
+    app = create_app(settings, walking_state=walking_state, analysis_state=analysis_state)
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client

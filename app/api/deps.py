@@ -27,6 +27,7 @@ from app.domain.roles import Permission
 from app.domain.vacancy import Freshness
 from app.domain.vocabulary import FacilityStatus, kinds, services
 from app.errors import BadRequest, Unauthorized
+from app.services.analysis_state import AnalysisState
 from app.services.api_keys import KeyRegistry
 from app.services.finder import NearbySpec
 from app.services.geocoding import PROVIDERS, Geocoding
@@ -61,6 +62,11 @@ async def _write_engine(request: Request) -> AsyncEngine:
     """The transactional engine: a change and its audit event commit together."""
     engine: AsyncEngine = request.app.state.write_engine
     return engine
+
+
+async def _analysis(request: Request) -> AnalysisState:
+    state: AnalysisState = request.app.state.analysis
+    return state
 
 
 async def _walking(request: Request) -> Walking:
@@ -103,6 +109,7 @@ async def _today(settings: SettingsDep) -> date:
 
 TodayDep = Annotated[date, Depends(_today)]
 WalkingDep = Annotated[Walking, Depends(_walking)]
+AnalysisDep = Annotated[AnalysisState, Depends(_analysis)]
 EngineDep = Annotated[AsyncEngine, Depends(_engine)]
 ReplicaEngineDep = Annotated[AsyncEngine, Depends(_replica_engine)]
 WriteEngineDep = Annotated[AsyncEngine, Depends(_write_engine)]

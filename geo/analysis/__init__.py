@@ -1,0 +1,1 @@
+"""Planning analyses on the population surface: coverage, holes, site suggestions (pure)."""
