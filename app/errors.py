@@ -36,6 +36,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.logs import request_id
+
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "https://github.com/yilao-yixiao/errors/"
 
@@ -290,7 +292,7 @@ def _is_transient(exc: Exception) -> bool:
 async def _on_database_error(request: Request, exc: Exception) -> Response:
     if not _is_transient(exc):
         return await _on_unexpected(request, exc)
-    log_id = uuid.uuid4().hex[:12]
+    log_id = request_id.get() or uuid.uuid4().hex[:12]
     log.warning("database unavailable (log id %s): %s", log_id, type(exc).__name__)
     return problem_response(
         503,
@@ -304,7 +306,7 @@ async def _on_database_error(request: Request, exc: Exception) -> Response:
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> Response:
-    log_id = uuid.uuid4().hex[:12]
+    log_id = request_id.get() or uuid.uuid4().hex[:12]
     log.exception("unhandled error (log id %s)", log_id)
     return problem_response(
         500,

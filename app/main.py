@@ -14,6 +14,7 @@ from app.api.caching import ConditionalGet
 from app.api.guards import RejectLargeBodies, RejectNulInQuery
 from app.api.metrics import Metrics, RecordMetrics, metrics_endpoint
 from app.api.rate_limit import RateLimits
+from app.api.request_id import RequestIds
 from app.api.routes import (
     analysis,
     api_keys,
@@ -34,6 +35,7 @@ from app.api.routes import (
 from app.api.routes import walking as walking_routes
 from app.db.session import create_engine, read_engine
 from app.errors import install_error_handlers
+from app.logs import use_json_logs
 from app.services.analysis_state import AnalysisState, load_analysis
 from app.services.api_keys import KeyRegistry
 from app.services.data_version import DataVersion
@@ -60,6 +62,8 @@ def create_app(
     tests fake it)."""
     settings = settings or load_settings()
     install_log_redaction()
+    if settings.log_format == "json":
+        use_json_logs()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -151,6 +155,7 @@ def create_app(
     if settings.metrics_enabled:
         app.add_middleware(RecordMetrics, metrics=metrics)
         app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
+    app.add_middleware(RequestIds)  # outermost: every answer and log line carries the id
     _document_400_not_422(app)
     return app
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -58,6 +59,11 @@ class Settings(BaseSettings):
     )
     metrics_enabled: bool = Field(
         True, description="Serve Prometheus metrics at /metrics (keep it behind the proxy)."
+    )
+    log_format: Literal["json", "text"] = Field(
+        "json",
+        description="json: one object a line with its request id (for log shippers); "
+        "text: uvicorn's plain lines.",
     )
     config_dir: Path = Field(
         Path(__file__).resolve().parents[1] / "seed",
