@@ -92,7 +92,9 @@ def create_app(
         surfaces = analysis_state or await load_analysis(
             app.state.engine, app.state.walking, settings.config_dir
         )
-        app.state.analysis = surfaces.with_limit(settings.analysis_max_concurrent)
+        app.state.analysis = surfaces.with_limit(
+            settings.analysis_max_concurrent, observe=metrics.observe_job
+        )
         try:
             yield
         finally:

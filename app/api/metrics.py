@@ -48,6 +48,10 @@ class Metrics:
             registry=self.registry,
         )
 
+    def observe_job(self, job: str, seconds: float) -> None:
+        """One long computation's duration (thread-safe: analyses call it from workers)."""
+        self.jobs.labels(job=job).observe(seconds)
+
     def watch_pools(self, engines: dict[str, AsyncEngine]) -> None:
         self.registry.register(_PoolCollector(engines))
 

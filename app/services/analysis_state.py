@@ -11,6 +11,7 @@ Dijkstra, HiGHS, numpy) are compiled code; the event loop keeps answering meanwh
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,9 +110,15 @@ class AnalysisState:
     cities: dict[str, CityAnalysis]
     targets: dict[str, tuple[Target, ...]]
     limiter: anyio.CapacityLimiter | None = None
+    observe: Callable[[str, float], None] | None = None
+    """Told each job's name and seconds of work (the metrics' job histogram)."""
 
-    def with_limit(self, max_concurrent: int) -> AnalysisState:
-        return AnalysisState(self.cities, self.targets, anyio.CapacityLimiter(max_concurrent))
+    def with_limit(
+        self, max_concurrent: int, observe: Callable[[str, float], None] | None = None
+    ) -> AnalysisState:
+        return AnalysisState(
+            self.cities, self.targets, anyio.CapacityLimiter(max_concurrent), observe
+        )
 
     def city_of(self, region_code: str) -> tuple[CityAnalysis, RegionInfo]:
         for city in self.cities.values():
@@ -127,7 +134,17 @@ class AnalysisState:
         """Run CPU work in a worker thread, at most `limiter` analyses at a time."""
         if self.limiter is None:
             raise RuntimeError("AnalysisState.with_limit() was not called at start-up")
-        return await anyio.to_thread.run_sync(fn, *args, limiter=self.limiter)
+        observe = self.observe
+
+        def timed() -> T:
+            start = time.perf_counter()
+            try:
+                return fn(*args)
+            finally:
+                if observe is not None:
+                    observe(fn.__name__.strip("_"), time.perf_counter() - start)
+
+        return await anyio.to_thread.run_sync(timed, limiter=self.limiter)
 
 
 def _city(city_code: str, walk: CityWalk, rows: list[Any], max_snap_m: float) -> CityAnalysis:

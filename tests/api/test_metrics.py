@@ -27,3 +27,15 @@ def test_requests_are_counted_by_route_template_without_coordinates(client: Test
 
 def test_metrics_are_not_in_the_api_document(client: TestClient) -> None:
     assert "/metrics" not in client.get("/openapi.json").json()["paths"]
+
+
+def test_analysis_jobs_are_timed_by_kind(client: TestClient) -> None:
+    holes = client.get("/v1/analysis/holes", params={"region": "512002003", "kind": "meal_point"})
+    assert holes.status_code == 200
+    text = client.get("/metrics").text
+    counts = {
+        line.split('job="', 1)[1].split('"', 1)[0]: float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line.startswith("ylyx_job_seconds_count{")
+    }
+    assert counts.get("holes_collection") == 1.0, counts
