@@ -20,6 +20,7 @@ from app.api.routes import (
     changes,
     facilities,
     health,
+    hsds,
     imports,
     ogc,
     policy,
@@ -118,6 +119,7 @@ def create_app(
         api_keys,
         residents,
         reports,
+        hsds,
         ogc,
         health,
     ):
