@@ -28,6 +28,7 @@ from app.api.routes import (
     registry,
     reports,
     residents,
+    tiles,
     vocabulary,
 )
 from app.api.routes import walking as walking_routes
@@ -120,6 +121,7 @@ def create_app(
         residents,
         reports,
         hsds,
+        tiles,
         ogc,
         health,
     ):
