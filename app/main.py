@@ -22,6 +22,7 @@ from app.api.routes import (
     changes,
     facilities,
     health,
+    hsds,
     imports,
     mappage,
     ogc,
@@ -30,6 +31,7 @@ from app.api.routes import (
     registry,
     reports,
     residents,
+    tiles,
     vocabulary,
 )
 from app.api.routes import walking as walking_routes
@@ -134,6 +136,8 @@ def create_app(
         api_keys,
         residents,
         reports,
+        hsds,
+        tiles,
         ogc,
         health,
         mappage,

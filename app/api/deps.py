@@ -339,8 +339,12 @@ class FilterQuery(BaseModel):
 class NearbyQuery(FilterQuery):
     """A nearby search in the query string (one model: validated in one pass)."""
 
-    lon: float = Field(ge=-180, le=180, allow_inf_nan=False, description="Longitude.")
-    lat: float = Field(ge=-90, le=90, allow_inf_nan=False, description="Latitude.")
+    lon: float = Field(
+        ge=-180, le=180, allow_inf_nan=False, description="Longitude.", examples=[104.6399]
+    )
+    lat: float = Field(
+        ge=-90, le=90, allow_inf_nan=False, description="Latitude.", examples=[30.1245]
+    )
     coordsys: CoordSysName = Field(
         "wgs84", description="Coordinate system of lon/lat and of the answer."
     )

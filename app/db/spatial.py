@@ -96,3 +96,38 @@ def extent_of(geom: Any) -> ColumnElement[Any]:
 def grid_cell(location: Any, size_deg: Any) -> ColumnElement[Any]:
     """The lon/lat grid cell (size_deg degrees square) a geography point falls in."""
     return func.ST_SnapToGrid(cast(location, Geometry(srid=WGS84)), size_deg)
+
+
+WEB_MERCATOR = 3857
+_MERCATOR_HALF = 20037508.342789244  # half the width of the Web Mercator world, metres
+
+
+def tile_bounds_wgs84(z: Any, x: Any, y: Any, margin: float) -> ColumnElement[Any]:
+    """The lon/lat envelope of Web Mercator tile z/x/y, grown by `margin` (a fraction of the
+    tile's width) so that symbols near an edge are drawn on both neighbours."""
+    world = func.ST_MakeEnvelope(
+        -_MERCATOR_HALF, -_MERCATOR_HALF, _MERCATOR_HALF, _MERCATOR_HALF, WEB_MERCATOR
+    )
+    return func.ST_Transform(func.ST_TileEnvelope(z, x, y, world, margin), WGS84)
+
+
+def mvt_geom(location: Any, z: Any, x: Any, y: Any, extent: int, buffer: int) -> ColumnElement[Any]:
+    """A geography point in the integer coordinates of tile z/x/y (Web Mercator), or NULL
+    when it falls outside the tile and its buffer."""
+    mercator = func.ST_Transform(cast(location, Geometry(srid=WGS84)), WEB_MERCATOR)
+    return func.ST_AsMVTGeom(mercator, func.ST_TileEnvelope(z, x, y), extent, buffer, True)
+
+
+def snap(geom: Any, size: Any) -> ColumnElement[Any]:
+    """A geometry snapped to a grid of `size` units (tile units for MVT geometries)."""
+    return func.ST_SnapToGrid(geom, size)
+
+
+def centroid_of(geom: Any) -> ColumnElement[Any]:
+    """Aggregate: the centroid of a group's geometries."""
+    return func.ST_Centroid(func.ST_Collect(geom))
+
+
+def as_mvt(rows: Any, layer: str, extent: int) -> ColumnElement[bytes]:
+    """Aggregate: one Mapbox vector tile layer from a subquery's rows (column `geom`)."""
+    return func.ST_AsMVT(rows.table_valued(), layer, extent, "geom")

@@ -26,8 +26,8 @@ Minutes = Annotated[list[float], Query(description="Contour minutes; repeat for 
 async def coverage_get(
     engine: ReplicaEngineDep,
     state: WalkingDep,
-    lon: Annotated[float, Query(ge=-180, le=180, allow_inf_nan=False)],
-    lat: Annotated[float, Query(ge=-90, le=90, allow_inf_nan=False)],
+    lon: Annotated[float, Query(ge=-180, le=180, allow_inf_nan=False, examples=[104.6399])],
+    lat: Annotated[float, Query(ge=-90, le=90, allow_inf_nan=False, examples=[30.1245])],
     coordsys: Annotated[CoordSysName, Query()] = "wgs84",
     profile: Profile = "adult",
 ) -> Response:

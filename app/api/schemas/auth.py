@@ -8,7 +8,10 @@ from app.api.schemas.common import SafeStr
 
 
 class SignIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"username": "zy.admin", "password": "s3cret-passphrase"}]},
+    )
 
     username: SafeStr = Field(min_length=1, max_length=100)
     password: SafeStr = Field(min_length=1, max_length=200)

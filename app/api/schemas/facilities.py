@@ -99,7 +99,21 @@ class FacilityDetail(FacilitySummary):
 class NearbyRequest(BaseModel):
     """Nearby search as a JSON body, so a resident's location stays out of URLs and logs."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "lon": 104.64231,
+                    "lat": 30.1217,
+                    "coordsys": "gcj02",
+                    "kind": ["meal_point"],
+                    "radius_m": 1500,
+                    "limit": 2,
+                }
+            ]
+        },
+    )
 
     lon: float = Field(ge=-180, le=180, allow_inf_nan=False)
     lat: float = Field(ge=-90, le=90, allow_inf_nan=False)

@@ -37,7 +37,10 @@ FACTS = "Only the facts the person chooses to give; nothing is stored."
 class EligibilityRequest(BaseModel):
     """A person's facts in a city on a date (in the body: facts stay out of URLs and logs)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"city": "512000", "facts": {"age_years": 82}}]},
+    )
 
     city: str = Field(pattern=r"^\d{6}$", description="City code (行政区划代码), e.g. 512000.")
     as_of: date | None = Field(None, description=AS_OF)

@@ -12,7 +12,10 @@ from app.api.schemas.common import CoordSysName, LonLat, SafeStr
 class CoverageRequest(BaseModel):
     """A home, in a JSON body so it stays out of URLs and logs."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"lon": 104.6399, "lat": 30.1245, "profile": "older"}]},
+    )
 
     lon: float = Field(ge=-180, le=180, allow_inf_nan=False)
     lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
