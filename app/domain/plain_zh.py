@@ -98,7 +98,7 @@ def sentence(item: Mapping[str, Any]) -> str:
     what = str(t["what"]).format(
         puhui=t["puhui"] if item.get("puhui") else "", kind=kind_name(list(item["kinds"]))
     )
-    parts = []
+    parts: list[str | None] = []
     status = item.get("status", "open")
     if status != "open" and f"status_{status}" in t:
         parts.append(str(t[f"status_{status}"]))

@@ -1,0 +1,94 @@
+"""Answers for residents without a precise location, and plain Chinese for older users:
+fuzzy nearby search, fuzzy coverage, a chosen 街道/社区, view=simple."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from geo.sampling import offset
+
+NEAR = "/v1/facilities/nearby"
+HOME = {"lon": 104.6399, "lat": 30.1245}  # by the 雁江区 seat, in 莲花街道 (urban)
+
+
+def test_fuzzy_nearby_gives_ranges_and_misses_nothing_near_the_true_place(
+    client: TestClient,
+) -> None:
+    accuracy, radius = 1500, 800
+    kind = {"kind": "day_care_center,meal_point", "limit": 100}
+    fuzzy = client.get(NEAR, params={**HOME, "radius_m": radius, "accuracy_m": accuracy, **kind})
+    fuzzy = fuzzy.json()
+    assert fuzzy["approximate"] is True and fuzzy["accuracy_m"] == accuracy
+    assert "wx.getFuzzyLocation" in fuzzy["accuracy_source"]
+    assert fuzzy["radius_m"] == radius and fuzzy["total"] == len(fuzzy["items"]) > 0
+    distances = [i["distance_m"] for i in fuzzy["items"]]
+    assert distances == sorted(distances) and max(distances) <= radius + accuracy
+    for item in fuzzy["items"]:
+        spread = item["distance_range_m"]
+        assert spread["min"] == max(0, round(item["distance_m"] - accuracy))
+        assert spread["max"] == round(item["distance_m"] + accuracy)
+    # wherever the resident really is within the uncertainty, what lies within `radius`
+    # of them is in the answer
+    found = {i["id"] for i in fuzzy["items"]}
+    for east, north in ((accuracy, 0), (0, -accuracy), (-1000, 1000)):
+        lon, lat = offset(HOME["lon"], HOME["lat"], east, north)
+        there = client.get(NEAR, params={"lon": lon, "lat": lat, "radius_m": radius, **kind})
+        assert 0 < there.json()["total"] < 100
+        assert {i["id"] for i in there.json()["items"]} <= found
+
+
+def test_fuzzy_true_uses_the_configured_default_and_refuses_walking_times(
+    client: TestClient,
+) -> None:
+    body = client.post(NEAR, json={**HOME, "fuzzy": True, "coordsys": "gcj02", "limit": 2}).json()
+    assert body["accuracy_m"] == 3000 and body["items"][0]["distance_range_m"]["min"] == 0
+    precise = client.get(NEAR, params={**HOME, "limit": 2}).json()
+    assert precise.get("approximate", False) is False and precise.get("accuracy_m") is None
+    assert "distance_range_m" not in precise["items"][0]
+    for params in ({"sort": "walk_minutes"}, {"profile": "older"}):
+        refused = client.get(NEAR, params={**HOME, "fuzzy": "true", **params})
+        assert refused.status_code == 400
+        assert refused.json()["invalid_params"][0]["name"] == "accuracy_m"
+    too_wide = client.get(NEAR, params={**HOME, "accuracy_m": 10**6})
+    assert too_wide.status_code == 400
+    assert too_wide.json()["invalid_params"][0]["name"] == "accuracy_m"
+
+
+def test_fuzzy_cursor_pages_are_consistent(client: TestClient) -> None:
+    params = {**HOME, "accuracy_m": 1500, "radius_m": 500, "limit": 5}
+    first = client.get(NEAR, params=params).json()
+    second = client.get(NEAR, params={**params, "cursor": first["next_cursor"]}).json()
+    ids = [i["id"] for i in first["items"] + second["items"]]
+    assert len(ids) == len(set(ids)) == 10
+    other = client.get(NEAR, params={**params, "accuracy_m": 1000, "cursor": first["next_cursor"]})
+    assert other.status_code == 400  # a cursor belongs to its question
+
+
+def test_view_simple_on_nearby_and_detail(client: TestClient) -> None:
+    body = client.get(
+        NEAR, params={**HOME, "view": "simple", "kind": "eldercare_institution", "limit": 3}
+    ).json()
+    for item in body["items"]:
+        simple = item["simple"]
+        assert simple["sentence"].startswith(item["name"]) and "（示例）" in simple["short_name"]
+        assert len(simple["label"]) <= 12 and len(simple["short_name"]) <= 16
+        if item["phone"]:
+            assert simple["next_step"] == {
+                "action": "call",
+                "text": f"拨打 {item['phone']} 预约参观",
+                "phone": item["phone"],
+            }
+    walked = client.get(
+        NEAR, params={**HOME, "view": "simple", "profile": "older", "limit": 1}
+    ).json()["items"][0]
+    assert f"步行约 {max(1, round(walked['walk_minutes']))} 分钟" in walked["simple"]["sentence"]
+    compact = client.get(NEAR, params={**HOME, "view": "simple", "fields": "simple", "limit": 1})
+    assert set(compact.json()["items"][0]) == {"id", "simple"}
+    assert "simple" not in client.get(NEAR, params={**HOME, "limit": 1}).json()["items"][0]
+
+    detail = client.get("/v1/facilities/f_1ca682286016", params={"view": "simple"}).json()
+    assert detail["simple"]["sentence"].startswith("莲花街道暖阳养老院（示例）是养老机构")
+    assert "现有空床 80 张" in detail["simple"]["sentence"]
+    assert detail["simple"]["next_step"]["action"] == "call"
+    bad = client.get("/v1/facilities/f_1ca682286016", params={"view": "huge"})
+    assert bad.status_code == 400 and bad.json()["invalid_params"][0]["name"] == "view"
