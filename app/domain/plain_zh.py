@@ -147,8 +147,9 @@ def simple_view(item: Mapping[str, Any], opening_hours_text: str | None) -> dict
     }
 
 
-def area_sentence(answer: str, kind: str, minutes: float, share: float | None) -> str:
-    """One sentence for a kind over an area (a fuzzy location's disc, a 街道)."""
+def area_sentence(answer: str, kind: str, minutes: str, share: float | None) -> str:
+    """One sentence for a kind over an area (a fuzzy location's disc, a 街道); `minutes`
+    as shown ("15", or "15 或 30" when the area spans urban and rural places)."""
     template = str(wording()["area"][answer])
     percent = 0 if share is None else round(share * 100)
-    return template.format(kind=kind, minutes=f"{minutes:g}", percent=percent)
+    return template.format(kind=kind, minutes=minutes, percent=percent)

@@ -92,3 +92,43 @@ def test_view_simple_on_nearby_and_detail(client: TestClient) -> None:
     assert detail["simple"]["next_step"]["action"] == "call"
     bad = client.get("/v1/facilities/f_1ca682286016", params={"view": "huge"})
     assert bad.status_code == 400 and bad.json()["invalid_params"][0]["name"] == "view"
+
+
+def by_kind(body: dict) -> dict[str, dict]:  # type: ignore[type-arg]
+    return {k["kind"]: k for c in body["circles"] for k in c["kinds"]}
+
+
+def test_fuzzy_coverage_never_claims_more_than_its_places_show(client: TestClient) -> None:
+    precise = by_kind(client.get("/v1/coverage", params=HOME).json())
+    body = client.get("/v1/coverage", params={**HOME, "accuracy_m": 1500}).json()
+    assert body["approximate"] is True and body["accuracy_m"] == 1500
+    places = body["places"]
+    assert places["sampled"] == 19
+    assert places["checked"] + places["off_road"] + places["outside"] == 19
+    assert sum(t["places"] for t in body["townships"]) == places["checked"]
+    fuzzy = by_kind(body)
+    answers = {k["answer"] for k in fuzzy.values()}
+    assert answers <= {"covered", "not_covered", "depends", "unknown"}
+    for code, kind in fuzzy.items():
+        n, hit = kind["places_checked"], kind["places_covered"]
+        expected = "unknown" if n == 0 else "covered" if hit == n else "not_covered"
+        assert kind["answer"] == (expected if hit in (0, n) else "depends"), code
+        assert kind["share_covered"] == (round(hit / n, 2) if n else None)
+        assert kind["summary_zh"]
+        # the centre is one of the places: what covers it precisely cannot be "nowhere"
+        if code in precise and precise[code]["covered"]:
+            assert kind["answer"] in ("covered", "depends"), code
+    assert "depends" in answers  # 1.5 km around the 雁江 seat reaches beyond some circles
+    depends = next(k for k in fuzzy.values() if k["answer"] == "depends")
+    assert "要看您住在哪里" in depends["summary_zh"]
+
+
+def test_fuzzy_coverage_by_post_and_a_rural_disc(client: TestClient) -> None:
+    body = client.post(
+        "/v1/coverage", json={"lon": 104.9, "lat": 30.0, "fuzzy": True, "profile": "older"}
+    ).json()
+    assert body["accuracy_m"] == 3000 and body["profile"]["code"] == "older"
+    assert all(t["circle_minutes"] == 30 for t in body["townships"] if t["urban_rural"] == "rural")
+    refused = client.post("/v1/coverage", json={**HOME, "accuracy_m": 0})
+    assert refused.status_code == 400
+    assert refused.json()["invalid_params"][0]["name"] == "accuracy_m"

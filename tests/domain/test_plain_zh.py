@@ -96,9 +96,10 @@ def test_short_fields_fit_large_type_and_keep_the_sample_marker() -> None:
 
 def test_area_sentences() -> None:
     assert (
-        area_sentence("covered", "日间照料中心", 15, 1.0) == "这一带步行 15 分钟内都有日间照料中心"
+        area_sentence("covered", "日间照料中心", "15", 1.0)
+        == "这一带步行 15 分钟内都有日间照料中心"
     )
-    assert area_sentence("depends", "老年助餐点", 15, 0.42) == (
+    assert area_sentence("depends", "老年助餐点", "15", 0.42) == (
         "要看您住在哪里：这一带约 42% 的地方步行 15 分钟内有老年助餐点"
     )
 
