@@ -154,10 +154,16 @@ async def search(
 
 
 async def regions(
-    engine: AsyncEngine, level: str | None, parent: str | None, city: str | None
+    engine: AsyncEngine,
+    level: str | None,
+    parent: str | None,
+    city: str | None,
+    name_part: str | None = None,
 ) -> dict[str, Any]:
+    if name_part is not None and (not name_part.strip() or "\x00" in name_part):
+        raise BadRequest("q", "give part of a region's name, e.g. 莲花")
     async with engine.connect() as conn:
-        rows = await rq.regions(conn, level, parent, city)
+        rows = await rq.regions(conn, level, parent, city, name_part and name_part.strip())
     return {"items": [render.region_summary(r) for r in rows]}
 
 

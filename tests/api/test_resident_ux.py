@@ -132,3 +132,54 @@ def test_fuzzy_coverage_by_post_and_a_rural_disc(client: TestClient) -> None:
     refused = client.post("/v1/coverage", json={**HOME, "accuracy_m": 0})
     assert refused.status_code == 400
     assert refused.json()["invalid_params"][0]["name"] == "accuracy_m"
+
+
+def test_find_a_street_by_name(client: TestClient) -> None:
+    found = client.get("/v1/regions", params={"q": "莲花"}).json()["items"]
+    assert [(r["code"], r["name"]) for r in found] == [("512002001", "莲花街道")]
+    community = client.get("/v1/regions", params={"q": "雁中", "level": "community"}).json()
+    assert [r["parent_code"] for r in community["items"]] == ["512002001"]
+    assert client.get("/v1/regions", params={"q": "%"}).json()["items"] == []  # no wildcard
+    bad = client.get("/v1/regions", params={"q": " "})
+    assert bad.status_code == 400 and bad.json()["invalid_params"][0]["name"] == "q"
+
+
+def test_what_is_in_and_near_my_street(client: TestClient) -> None:
+    body = client.get("/v1/regions/512002001/services", params={"view": "simple"}).json()
+    assert body["region"]["name"] == "莲花街道" and body["circle"]["minutes"] == 15
+    assert "资阳十四五养老规划" in body["circle"]["rule"]
+    listed = client.get("/v1/regions/512002001/facilities", params={"limit": 100}).json()
+    assert body["facilities"] == body["facilities_total"] == listed["total"]
+    assert body["puhui"] == sum(1 for i in listed["items"] if i["puhui"])
+    day_care = next(k for k in body["by_kind"] if k["kind"] == "day_care_center")
+    assert day_care["count"] == sum(1 for i in listed["items"] if "day_care_center" in i["kinds"])
+    fresh_beds = sum(i["vacancy"]["beds"] or 0 for i in listed["items"])
+    assert body["vacancy"]["beds"] == fresh_beds
+    assert body["summary_zh"].startswith("莲花街道是城市街道，适用 15 分钟服务圈；")
+    assert f"有 {body['facilities']} 处服务设施，其中普惠 {body['puhui']} 处" in body["summary_zh"]
+    places = body["coverage"]["places"]
+    assert 1 < places["sampled"] <= 40 and places["checked"] > 0
+    assert {t["code"] for t in body["coverage"]["townships"]} == {"512002001"}
+    answers = {k["answer"] for c in body["coverage"]["circles"] for k in c["kinds"]}
+    assert answers <= {"covered", "not_covered", "depends", "unknown"}
+    assert len(body["items"]) == 20 and body["more_items"] is True
+    assert all(i["simple"]["next_step"]["text"] for i in body["items"])
+    flags = [(i["status"] != "open", not i["puhui"]) for i in body["items"]]
+    assert flags == sorted(flags)
+
+
+def test_a_rural_township_uses_the_30_minute_rule_and_a_county_is_refused(
+    client: TestClient,
+) -> None:
+    towns = client.get("/v1/regions", params={"level": "township", "parent": "512002"}).json()
+    town = next(r for r in towns["items"] if r["urban_rural"] == "rural")
+    body = client.get(f"/v1/regions/{town['code']}/services", params={"profile": "older"}).json()
+    assert body["circle"]["minutes"] == 30 and body["region"]["unit_type"] in ("镇", "乡")
+    assert "乡镇" in body["summary_zh"] and body["coverage"]["profile"]["code"] == "older"
+    community = client.get("/v1/regions/512002001091/services").json()
+    assert community["region"]["level"] == "community"
+    county = client.get("/v1/regions/512002/services")
+    assert county.status_code == 400 and county.json()["invalid_params"][0]["name"] == "code"
+    assert client.get("/v1/regions/512002999/services").status_code == 404
+    bad = client.get("/v1/regions/512002001/services", params={"profile": "runner"})
+    assert bad.status_code == 400 and bad.json()["invalid_params"][0]["name"] == "profile"
