@@ -31,14 +31,15 @@ def tally(items: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
             )
             entry["count"] += 1
             entry["puhui"] += bool(item["puhui"])
-        vacancy = item["vacancy"]
+        vacant_beds = item["vacancy"].get("beds")
+        vacant_places = item["vacancy"].get("childcare_places")
         has_capacity = bool(item.get("beds")) or bool(item.get("childcare_places"))
-        if vacancy["beds"] is None and vacancy["childcare_places"] is None:
+        if vacant_beds is None and vacant_places is None:
             unknown += has_capacity
             continue
-        beds += vacancy["beds"] or 0
-        places += vacancy["childcare_places"] or 0
-        with_vacancy += (vacancy["beds"] or 0) + (vacancy["childcare_places"] or 0) > 0
+        beds += vacant_beds or 0
+        places += vacant_places or 0
+        with_vacancy += (vacant_beds or 0) + (vacant_places or 0) > 0
     return {
         "facilities": total,
         "puhui": puhui,

@@ -13,6 +13,7 @@ from app.domain.plain_zh import (
     short_name,
     simple_view,
 )
+from app.domain.tally import region_sentence, tally
 from app.domain.vocabulary import kinds
 
 
@@ -111,3 +112,30 @@ def test_distance_range_and_area_verdicts() -> None:
     assert verdict([False, None]) == "not_covered"
     assert verdict([True, False]) == "depends"
     assert verdict([None, None]) == "unknown" and verdict([]) == "unknown"
+
+
+def test_a_street_tally_counts_fresh_vacancies_and_both_kinds() -> None:
+    items = [
+        home(kinds=["eldercare_institution", "day_care_center"], vacancy={"beds": 3}),
+        home(puhui=False, vacancy={"beds": None, "childcare_places": None}),
+        home(
+            kinds=["childcare_center"],
+            beds=None,
+            childcare_places=30,
+            vacancy={"beds": None, "childcare_places": 0},
+        ),
+        home(kinds=["meal_point"], beds=None, vacancy={"beds": None, "childcare_places": None}),
+    ]
+    counts = tally(items)
+    assert counts["facilities"] == 4 and counts["puhui"] == 3
+    by_kind = {k["kind"]: (k["count"], k["puhui"]) for k in counts["by_kind"]}
+    assert by_kind["eldercare_institution"] == (2, 1) and by_kind["day_care_center"] == (1, 1)
+    assert counts["vacancy"] == {
+        "beds": 3,
+        "childcare_places": 0,
+        "facilities_with_vacancy": 1,
+        "facilities_unknown": 1,  # the meal point has no capacity to report
+    }
+    assert region_sentence("莲花街道", "urban", 15, counts) == (
+        "莲花街道是城市街道，适用 15 分钟服务圈；有 4 处服务设施，其中普惠 3 处；现有空床 3 张。"
+    )
