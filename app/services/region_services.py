@@ -16,7 +16,7 @@ from app.domain.vacancy import Freshness
 from app.errors import BadRequest, NotFound
 from app.services import render
 from app.services.area_coverage import area_coverage
-from app.services.walking import Walking
+from app.services.walking import Walking, profile_of
 from geo.sampling import polygon_points
 
 LEVELS = ("township", "community")
@@ -39,6 +39,7 @@ async def region_services(
         region = await rq.region_detail(conn, code, with_boundary=True)
         if region is None:
             raise NotFound(f"no region with code {code!r}")
+        profile_of(walking.city(region.city_code), profile_code)  # a bad profile is named first
         if region.level not in LEVELS:
             raise BadRequest(
                 "code",
