@@ -83,6 +83,20 @@ class Settings(BaseSettings):
     walk_sort_max_candidates: int = Field(
         500, ge=1, description="Most nearby results that sort=walk_minutes will rank."
     )
+    fuzzy_default_accuracy_m: int = Field(
+        3000,
+        ge=100,
+        description="Uncertainty radius assumed for fuzzy=true (wx.getFuzzyLocation documents none).",
+    )
+    fuzzy_max_accuracy_m: int = Field(
+        10000, ge=100, description="Largest accuracy_m a nearby or coverage question accepts."
+    )
+    area_max_samples: int = Field(
+        40,
+        ge=1,
+        le=400,
+        description="Most places at which a 街道/社区's walking coverage is checked.",
+    )
     reach_max_facilities: int = Field(
         2000, ge=1, description="Most facilities one multi-facility reach may union."
     )

@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.api.schemas.common import CoordSysName, codes_of
-from app.api.schemas.facilities import NearbyItem, NearbyRequest
+from app.api.schemas.facilities import NearbyItem, NearbyRequest, ViewName
 from app.domain.filters import DEFAULT_STATUSES, FacilityFilter, OpenAt
 from app.domain.rate_limits import KeyPolicy
 from app.domain.roles import Permission
@@ -217,12 +217,22 @@ def nearby_spec(
     sort: str = "distance",
     profile: str | None = None,
     fields: str | None = None,
+    accuracy_m: int | None = None,
+    fuzzy: bool = False,
+    view: str = "full",
 ) -> NearbySpec:
     """Validate a nearby search (from the query string or a JSON body) into a spec."""
     wlon, wlat = point_wgs84(lon, lat, coordsys)
     radius = settings.nearby_default_radius_m if radius_m is None else radius_m
     if not 1 <= radius <= settings.nearby_max_radius_m:
         raise BadRequest("radius_m", f"must be between 1 and {settings.nearby_max_radius_m} metres")
+    accuracy = check_accuracy(settings, accuracy_m, fuzzy)
+    if accuracy is not None and (sort == "walk_minutes" or profile is not None):
+        raise BadRequest(
+            "accuracy_m",
+            "walking times need a precise location; with an approximate one use sort=distance "
+            "and no profile (or ask /v1/coverage with accuracy_m)",
+        )
     return NearbySpec(
         lon=wlon,
         lat=wlat,
@@ -234,7 +244,20 @@ def nearby_spec(
         sort=sort,
         profile=profile,
         fields=check_fields(fields),
+        accuracy_m=accuracy,
+        view=view,
     )
+
+
+def check_accuracy(settings: Settings, accuracy_m: int | None, fuzzy: bool) -> int | None:
+    """The location uncertainty in metres: `accuracy_m`, the fuzzy default, or None."""
+    if accuracy_m is None:
+        return settings.fuzzy_default_accuracy_m if fuzzy else None
+    if not 1 <= accuracy_m <= settings.fuzzy_max_accuracy_m:
+        raise BadRequest(
+            "accuracy_m", f"must be between 1 and {settings.fuzzy_max_accuracy_m} metres"
+        )
+    return accuracy_m
 
 
 ITEM_FIELDS = frozenset(NearbyItem.model_fields) | {"rank"}
@@ -295,6 +318,9 @@ def nearby_spec_from_body(settings: Settings, body: NearbyRequest) -> NearbySpec
         sort=body.sort,
         profile=body.profile,
         fields=body.fields,
+        accuracy_m=body.accuracy_m,
+        fuzzy=body.fuzzy,
+        view=body.view,
     )
 
 
@@ -358,6 +384,11 @@ class NearbyQuery(FilterQuery):
     fields: str | None = Field(
         None, max_length=300, description="Compact answer: item fields to keep, e.g. id,name."
     )
+    accuracy_m: int | None = Field(
+        None, ge=1, description="Location uncertainty in metres (a fuzzy location)."
+    )
+    fuzzy: bool = Field(False, description="wx.getFuzzyLocation: assume the default accuracy.")
+    view: ViewName = Field("full", description="simple adds plain Chinese for older users.")
 
 
 def _list_fields(model: type[BaseModel]) -> frozenset[str]:
@@ -430,6 +461,9 @@ async def _nearby_from_query(settings: SettingsDep, request: Request) -> NearbyS
         sort=query.sort,
         profile=query.profile,
         fields=query.fields,
+        accuracy_m=query.accuracy_m,
+        fuzzy=query.fuzzy,
+        view=query.view,
     )
 
 

@@ -16,7 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.db.queries import walking as wq
 from app.domain.circles import Circle
+from app.domain.fuzzy import ACCURACY_SOURCE
 from app.domain.vocabulary import kinds
+from app.services.area_coverage import area_coverage
 from app.services.render import lon_lat
 from app.services.walking import (
     CityWalk,
@@ -26,6 +28,7 @@ from app.services.walking import (
     profile_of,
     profile_out,
 )
+from geo.sampling import disc_points
 from geo.walk import Reach, Snap, WalkProfile, seconds_from, seconds_to_targets, snap, snap_many
 
 
@@ -131,6 +134,7 @@ async def coverage(
         city.network, lon, lat, max_distance_m=walking.max_snap_m, avoid_steps=profile.avoid_steps
     )
     answer: dict[str, Any] = {
+        "approximate": False,
         "home": lon_lat(lon, lat, coordsys),
         "city": {"code": city_row.code, "name": city_row.name},
         "township": {"code": township.code, "name": township.name, "urban_rural": urban_rural},
@@ -166,4 +170,28 @@ async def coverage(
             }
             for c in city.circles
         ],
+    }
+
+
+async def fuzzy_coverage(
+    engine: AsyncEngine,
+    walking: Walking,
+    lon: float,
+    lat: float,
+    coordsys: str,
+    profile_code: str,
+    accuracy_m: int,
+) -> dict[str, Any]:
+    """Coverage for a location known to within `accuracy_m`: checked across that disc."""
+    async with engine.connect() as conn:
+        city_row, _ = await home_region(conn, lon, lat)
+    points = disc_points(lon, lat, accuracy_m)
+    body = await area_coverage(engine, walking, city_row.code, points, profile_code)
+    return {
+        "approximate": True,
+        "centre": lon_lat(lon, lat, coordsys),
+        "accuracy_m": accuracy_m,
+        "accuracy_source": ACCURACY_SOURCE,
+        "city": {"code": city_row.code, "name": city_row.name},
+        **body,
     }

@@ -12,6 +12,7 @@ from app.db.queries import facilities as fq
 from app.db.queries import regions as rq
 from app.domain.cursors import decode_cursor, encode_cursor
 from app.domain.filters import FacilityFilter
+from app.domain.fuzzy import ACCURACY_SOURCE, distance_range
 from app.domain.search_text import query_terms
 from app.domain.vacancy import Freshness
 from app.errors import BadRequest, InvalidCursor, NotFound
@@ -33,11 +34,19 @@ class NearbySpec:
     sort: str = "distance"
     profile: str | None = None
     fields: tuple[str, ...] | None = None  # compact answers: only these item fields
+    accuracy_m: int | None = None  # an approximate location: metres of uncertainty
+    view: str = "full"
+
+    @property
+    def search_radius_m(self) -> int:
+        """With an uncertain origin, the radius around the reported point that holds
+        everything within `radius_m` of wherever the caller really is."""
+        return self.radius_m + (self.accuracy_m or 0)
 
     def fingerprint(self) -> str:
         return (
             f"near|{self.lon!r}|{self.lat!r}|{self.radius_m}|{self.filter.fingerprint()}"
-            f"|{self.sort}|{self.profile}"
+            f"|{self.sort}|{self.profile}|{self.accuracy_m}"
         )
 
 
@@ -54,7 +63,7 @@ async def nearby(engine: AsyncEngine, secret: str, spec: NearbySpec) -> dict[str
         after = (float(position[0]), position[1])
     async with engine.connect() as conn:
         page = await fq.facilities_near(
-            conn, spec.lon, spec.lat, spec.radius_m, spec.filter, spec.limit + 1, after
+            conn, spec.lon, spec.lat, spec.search_radius_m, spec.filter, spec.limit + 1, after
         )
     rows = page.rows[: spec.limit]
     next_cursor = None
@@ -65,14 +74,24 @@ async def nearby(engine: AsyncEngine, secret: str, spec: NearbySpec) -> dict[str
     for row in rows:
         item = render.facility_summary(row, spec.coordsys, spec.filter.freshness)
         item["distance_m"] = round(row.distance_m, 2)
+        if spec.accuracy_m is not None:
+            low, high = distance_range(row.distance_m, spec.accuracy_m)
+            item["distance_range_m"] = {"min": round(low), "max": round(high)}
         items.append(item)
-    return {
+    body = {
         "origin": render.lon_lat(spec.lon, spec.lat, spec.coordsys),
         "radius_m": spec.radius_m,
         "total": page.total,
         "items": items,
         "next_cursor": next_cursor,
     }
+    if spec.accuracy_m is not None:
+        body |= {
+            "approximate": True,
+            "accuracy_m": spec.accuracy_m,
+            "accuracy_source": ACCURACY_SOURCE,
+        }
+    return body
 
 
 async def facility(
@@ -135,10 +154,16 @@ async def search(
 
 
 async def regions(
-    engine: AsyncEngine, level: str | None, parent: str | None, city: str | None
+    engine: AsyncEngine,
+    level: str | None,
+    parent: str | None,
+    city: str | None,
+    name_part: str | None = None,
 ) -> dict[str, Any]:
+    if name_part is not None and (not name_part.strip() or "\x00" in name_part):
+        raise BadRequest("q", "give part of a region's name, e.g. 莲花")
     async with engine.connect() as conn:
-        rows = await rq.regions(conn, level, parent, city)
+        rows = await rq.regions(conn, level, parent, city, name_part and name_part.strip())
     return {"items": [render.region_summary(r) for r in rows]}
 
 

@@ -27,6 +27,7 @@ PUBLIC = {
     ("GET", "/v1/regions"),
     ("GET", "/v1/regions/{code}"),
     ("GET", "/v1/regions/{code}/facilities"),
+    ("GET", "/v1/regions/{code}/services"),
     ("GET", "/v1/kinds"),
     ("GET", "/v1/services"),
     ("GET", "/v1/ownership-types"),

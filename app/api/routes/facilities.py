@@ -30,9 +30,10 @@ from app.api.schemas.facilities import (
     NearbyRequest,
     NearbyResponse,
     SearchResponse,
+    ViewName,
 )
 from app.errors import problem_responses
-from app.services import clusters, finder, render
+from app.services import clusters, finder, plain, render
 from app.services.finder import NearbySpec
 from app.services.walk_nearby import nearby_with_walking
 
@@ -80,6 +81,8 @@ async def _nearby(
         body = await nearby_with_walking(
             engine, walking, settings.cursor_secret, spec, settings.walk_sort_max_candidates
         )
+    if spec.view == "simple":
+        await plain.add_simple(engine, body["items"])
     return render.only_fields(body, spec.fields)
 
 
@@ -133,6 +136,12 @@ async def detail(
     engine: ReplicaEngineDep,
     freshness: FreshnessDep,
     coordsys: CoordSysDep = "wgs84",
+    view: Annotated[
+        ViewName, Query(description="simple adds plain Chinese for older users.")
+    ] = "full",
 ) -> Response:
     """One facility with prices (integer fen), opening hours, capacity and sources."""
-    return json_response(await finder.facility(engine, public_id, coordsys, freshness))
+    body = await finder.facility(engine, public_id, coordsys, freshness)
+    if view == "simple":
+        plain.add_simple_detail(body)
+    return json_response(body)

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from app.api.deps import CoordSysDep, ReplicaEngineDep, SettingsDep, WalkingDep, point_wgs84
+from app.api.deps import (
+    CoordSysDep,
+    ReplicaEngineDep,
+    SettingsDep,
+    WalkingDep,
+    check_accuracy,
+    point_wgs84,
+)
 from app.api.routes.facilities import json_response
 from app.api.schemas.common import CoordSysName
-from app.api.schemas.walking import CoverageRequest, CoverageResponse, ReachCollection
+from app.api.schemas.walking import (
+    CoverageRequest,
+    CoverageResponse,
+    FuzzyCoverageResponse,
+    ReachCollection,
+)
 from app.errors import problem_responses
 from app.services import coverage, walking
 
@@ -22,29 +34,69 @@ Profile = Annotated[
 Minutes = Annotated[list[float], Query(description="Contour minutes; repeat for several.")]
 
 
-@router.get("/coverage", operation_id="point_coverage", response_model=CoverageResponse)
+AnyCoverage = CoverageResponse | FuzzyCoverageResponse
+
+
+@router.get("/coverage", operation_id="point_coverage", response_model=AnyCoverage)
 async def coverage_get(
     engine: ReplicaEngineDep,
     state: WalkingDep,
+    settings: SettingsDep,
     lon: Annotated[float, Query(ge=-180, le=180, allow_inf_nan=False, examples=[104.6399])],
     lat: Annotated[float, Query(ge=-90, le=90, allow_inf_nan=False, examples=[30.1245])],
     coordsys: Annotated[CoordSysName, Query()] = "wgs84",
     profile: Profile = "adult",
+    accuracy_m: Annotated[
+        int | None, Query(ge=1, description="Location uncertainty in metres (fuzzy location).")
+    ] = None,
+    fuzzy: Annotated[
+        bool, Query(description="wx.getFuzzyLocation: assume the default accuracy.")
+    ] = False,
 ) -> Response:
-    """For each kind in a service circle: is the home inside the circle that applies, by what."""
+    """For each kind in a service circle: is the home inside the circle that applies, by what.
+    With accuracy_m or fuzzy: covered, not covered or depends, across the uncertainty."""
     wlon, wlat = point_wgs84(lon, lat, coordsys)
-    return json_response(await coverage.coverage(engine, state, wlon, wlat, coordsys, profile))
+    return json_response(
+        await _coverage(engine, state, settings, wlon, wlat, coordsys, profile, accuracy_m, fuzzy)
+    )
 
 
-@router.post("/coverage", operation_id="point_coverage_post", response_model=CoverageResponse)
+@router.post("/coverage", operation_id="point_coverage_post", response_model=AnyCoverage)
 async def coverage_post(
-    body: CoverageRequest, engine: ReplicaEngineDep, state: WalkingDep
+    body: CoverageRequest, engine: ReplicaEngineDep, state: WalkingDep, settings: SettingsDep
 ) -> Response:
     """The same question with the home in a JSON body."""
     wlon, wlat = point_wgs84(body.lon, body.lat, body.coordsys)
     return json_response(
-        await coverage.coverage(engine, state, wlon, wlat, body.coordsys, body.profile)
+        await _coverage(
+            engine,
+            state,
+            settings,
+            wlon,
+            wlat,
+            body.coordsys,
+            body.profile,
+            body.accuracy_m,
+            body.fuzzy,
+        )
     )
+
+
+async def _coverage(
+    engine: ReplicaEngineDep,
+    state: WalkingDep,
+    settings: SettingsDep,
+    lon: float,
+    lat: float,
+    coordsys: str,
+    profile: str,
+    accuracy_m: int | None,
+    fuzzy: bool,
+) -> dict[str, Any]:
+    accuracy = check_accuracy(settings, accuracy_m, fuzzy)
+    if accuracy is None:
+        return await coverage.coverage(engine, state, lon, lat, coordsys, profile)
+    return await coverage.fuzzy_coverage(engine, state, lon, lat, coordsys, profile, accuracy)
 
 
 @router.get(

@@ -9,6 +9,32 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.api.schemas.common import CoordSysName, LonLat, Page, SafeStr, Vacancy, codes_of
 from app.domain.vocabulary import FacilityStatus, kinds, services
 
+ViewName = Literal["full", "simple"]
+
+
+class NextStep(BaseModel):
+    action: Literal["call", "visit", "ask_community"] = Field(
+        description="call when a phone is known, else visit (address and hours)."
+    )
+    text: str = Field(description="拨打 028-… 预约参观, or the address and opening hours.")
+    phone: str | None
+
+
+class SimpleView(BaseModel):
+    """Plain-language Chinese for older users and large type (view=simple)."""
+
+    short_name: str = Field(description="≤ 12 characters, then （示例） for sample data.")
+    label: str = Field(description="普惠 and the kind, ≤ 12 characters.")
+    sentence: str = Field(description="One short sentence: what, vacancy, how far.")
+    next_step: NextStep
+
+
+class DistanceRange(BaseModel):
+    """Where the true distance lies, given the caller's location uncertainty."""
+
+    min: float
+    max: float
+
 
 class FacilitySummary(BaseModel):
     id: str = Field(description="Stable public id.")
@@ -26,6 +52,7 @@ class FacilitySummary(BaseModel):
     township_code: str | None
     is_sample: bool = Field(description="True for synthetic sample data (名称含（示例）).")
     location: LonLat
+    simple: SimpleView | None = Field(None, description="With view=simple.")
 
 
 class NearbyItem(FacilitySummary):
@@ -33,11 +60,19 @@ class NearbyItem(FacilitySummary):
     walk_minutes: float | None = Field(
         None, description="With `profile` or sort=walk_minutes; null if not reachable on foot."
     )
+    distance_range_m: DistanceRange | None = Field(
+        None, description="With accuracy_m: the true distance lies in this range."
+    )
 
 
 class NearbyResponse(Page):
     origin: LonLat
     radius_m: int
+    approximate: bool = Field(
+        False, description="True with accuracy_m or fuzzy: distances are estimates."
+    )
+    accuracy_m: int | None = Field(None, description="The location uncertainty used, metres.")
+    accuracy_source: str | None = Field(None, description="Why that uncertainty (fuzzy).")
     items: list[NearbyItem]
 
 
@@ -141,6 +176,11 @@ class NearbyRequest(BaseModel):
     sort: Literal["distance", "walk_minutes"] = "distance"
     profile: SafeStr | None = Field(None, max_length=30)
     fields: SafeStr | None = Field(None, max_length=300, description="Item fields to keep.")
+    accuracy_m: int | None = Field(
+        None, ge=1, description="Location uncertainty in metres (a fuzzy location)."
+    )
+    fuzzy: bool = Field(False, description="wx.getFuzzyLocation: assume the default accuracy.")
+    view: ViewName = Field("full", description="simple adds plain Chinese for older users.")
 
 
 class ClusterMarker(BaseModel):

@@ -342,3 +342,15 @@ async def search_facilities(
 
 
 filter_clauses = _filter_clauses
+
+
+async def opening_hours_texts(conn: AsyncConnection, public_ids: Sequence[str]) -> dict[str, str]:
+    """The opening-hours text of each live facility that has one, by public id."""
+    if not public_ids:
+        return {}
+    stmt = select(F.public_id, F.opening_hours_text).where(
+        F.public_id == any_(bindparam("ids", list(public_ids), type_=ARRAY(Text))),
+        F.deleted_at.is_(None),
+        F.opening_hours_text.is_not(None),
+    )
+    return {r.public_id: r.opening_hours_text for r in (await conn.execute(stmt)).all()}

@@ -34,9 +34,16 @@ REGION_COLUMNS = (
 
 
 async def regions(
-    conn: AsyncConnection, level: str | None, parent_code: str | None, city_code: str | None
+    conn: AsyncConnection,
+    level: str | None,
+    parent_code: str | None,
+    city_code: str | None,
+    name_part: str | None = None,
 ) -> Sequence[Any]:
+    """Regions by level, parent, city and a part of the name (LIKE wildcards escaped)."""
     stmt = select(*REGION_COLUMNS).order_by(R.code)
+    if name_part:
+        stmt = stmt.where(R.name.contains(name_part, autoescape=True))
     if level is not None:
         stmt = stmt.where(R.level == level)
     if parent_code is not None:
