@@ -41,7 +41,7 @@ class RegionList(BaseModel):
     items: list[RegionSummary]
 
 
-class RegionRef(BaseModel):
+class RegionIdentity(BaseModel):
     code: str
     name: str
     level: str
@@ -75,7 +75,7 @@ class VacancyTally(BaseModel):
 class RegionServices(BaseModel):
     """What is in and near a 街道/乡镇 or 社区 (no location needed)."""
 
-    region: RegionRef
+    region: RegionIdentity
     circle: CircleRuleOut
     summary_zh: str = Field(description="One plain Chinese sentence.")
     facilities: int = Field(description="Facilities counted (in the region, not closed).")
