@@ -183,6 +183,23 @@ def build_filter(
     )
 
 
+def kinds_filter(settings: Settings, kind: list[str], city: str | None = None) -> FacilityFilter:
+    """The public filter narrowed by kind (and city) only: default statuses, any hours."""
+    return build_filter(
+        settings,
+        kind=kind,
+        service=[],
+        status=[],
+        puhui=None,
+        has_vacancy=None,
+        open_now=False,
+        open_at=None,
+        age_years=None,
+        age_months=None,
+        city=city,
+    )
+
+
 def check_limit(settings: Settings, limit: int | None) -> int:
     if limit is None:
         return settings.page_default_limit

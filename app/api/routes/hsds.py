@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from app.api.deps import ReplicaEngineDep, SettingsDep, build_filter
+from app.api.deps import ReplicaEngineDep, SettingsDep, kinds_filter
 from app.api.routes.facilities import json_response
 from app.api.schemas.hsds import HsdsApiDetails, HsdsServicePage
 from app.errors import PROBLEM_RESPONSES
@@ -52,18 +52,6 @@ async def services(
     """Services (one per facility and kind, by facility id then kind) as HSDS 3 records:
     organization, location (WGS-84), service_at_location, cost options in CNY, vacancies
     as service capacities. Sample facilities say so (attribute `sample_data`)."""
-    flt = build_filter(
-        settings,
-        kind=kind,
-        service=[],
-        status=[],
-        puhui=None,
-        has_vacancy=None,
-        open_now=False,
-        open_at=None,
-        age_years=None,
-        age_months=None,
-        city=city,
-    )
+    flt = kinds_filter(settings, kind, city)
     body = await hsds.services_page(engine, flt, page, per_page, _utc_offset(settings))
     return json_response(body)

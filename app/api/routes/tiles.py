@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from app.api.deps import ReplicaEngineDep, SettingsDep, build_filter
+from app.api.deps import ReplicaEngineDep, SettingsDep, kinds_filter
 from app.errors import problem_responses
 from app.services import tiles
 
@@ -56,18 +56,7 @@ async def facility_tile(
     `puhui`, `vacancy` (a fresh report of a free bed or 托位), `status`, `sample`; below
     zoom 12, nearby facilities are one feature with `count`, `puhui_count` and
     `vacancy_count` (`id` and `name` only when `count` is 1)."""
-    flt = build_filter(
-        settings,
-        kind=kind,
-        service=[],
-        status=[],
-        puhui=None,
-        has_vacancy=None,
-        open_now=False,
-        open_at=None,
-        age_years=None,
-        age_months=None,
-    )
+    flt = kinds_filter(settings, kind)
     tile = await tiles.facility_tile(engine, z, x, y, flt)
     if not tile:
         cache = f"public, max-age={settings.cache_max_age_s}"
