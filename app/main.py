@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -28,6 +30,7 @@ from app.api.routes import (
     reports,
     residents,
     vocabulary,
+    webhooks,
 )
 from app.api.routes import walking as walking_routes
 from app.db.session import create_engine, read_engine
@@ -36,6 +39,8 @@ from app.services.api_keys import KeyRegistry
 from app.services.data_version import DataVersion
 from app.services.rulesets import RuleSetCache
 from app.services.walking import Walking, load_walking
+from app.services.webhook_delivery import WebhookDeliverer
+from app.services.webhooks import Resolver, system_resolver
 from app.settings import Settings, load_settings
 
 DESCRIPTION = """
@@ -50,9 +55,11 @@ def create_app(
     settings: Settings | None = None,
     walking_state: Walking | None = None,
     http_transport: httpx.AsyncBaseTransport | None = None,
+    webhook_resolver: Resolver | None = None,
 ) -> FastAPI:
     """The application; `walking_state` may be given prebuilt (tests share one across apps),
-    `http_transport` carries outside calls (geocoder, WeChat; tests fake it)."""
+    `http_transport` carries outside calls (geocoder, WeChat, webhooks; tests fake it) and
+    `webhook_resolver` resolves webhook hosts (tests fake it too)."""
     settings = settings or load_settings()
     install_log_redaction()
 
@@ -80,9 +87,27 @@ def create_app(
         app.state.http = httpx.AsyncClient(
             timeout=settings.geocoder_timeout_s, transport=http_transport
         )
+        app.state.webhook_http = httpx.AsyncClient(
+            transport=http_transport,
+            follow_redirects=False,
+            limits=httpx.Limits(max_keepalive_connections=0),  # each delivery: fresh TLS
+        )
+        app.state.webhook_deliverer = WebhookDeliverer(
+            app.state.write_engine, app.state.webhook_http, app.state.webhook_resolver, settings
+        )
+        worker = (
+            asyncio.create_task(app.state.webhook_deliverer.run_forever())
+            if settings.webhook_worker_enabled
+            else None
+        )
         try:
             yield
         finally:
+            if worker is not None:
+                worker.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await worker
+            await app.state.webhook_http.aclose()
             await app.state.http.aclose()
             await app.state.write_engine.dispose()
             if replica:
@@ -95,6 +120,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.webhook_resolver = webhook_resolver or system_resolver
     key_registry = KeyRegistry(
         ttl_s=settings.api_key_cache_ttl_s,
         anonymous_rate_per_minute=settings.anonymous_rate_per_minute,
@@ -116,6 +142,7 @@ def create_app(
         imports,
         changes,
         api_keys,
+        webhooks,
         residents,
         reports,
         ogc,
