@@ -133,9 +133,11 @@ def address_refusal(address: IPAddress, *, allow_private: bool = False) -> str |
         return "a link-local address"
     if address in _CGNAT:
         return "a shared (CGNAT) address"
+    if address.is_reserved:
+        return "a reserved address"
     if address.is_private:
         return "a private address"
-    if address.is_reserved or not address.is_global:
+    if not address.is_global:
         return "a reserved address"
     return None
 

@@ -214,6 +214,7 @@ class WebhookDeliverer:
                     headers={
                         "Host": target.host,
                         "Content-Type": "application/json",
+                        "Accept-Encoding": "identity",
                         "User-Agent": USER_AGENT,
                         "X-YLYX-Webhook-Id": str(webhook.id),
                         "X-YLYX-Delivery": delivery.id,
@@ -238,6 +239,8 @@ class WebhookDeliverer:
 
     async def _drain(self, response: httpx.Response) -> None:
         """Read at most `webhook_max_response_bytes` of the answer; drop the rest."""
+        if response.is_stream_consumed:
+            return  # an answer built in memory (a fake receiver): nothing on the wire
         read = 0
         async for chunk in response.aiter_raw():
             read += len(chunk)
