@@ -39,7 +39,7 @@ from app.services.api_keys import KeyRegistry
 from app.services.data_version import DataVersion
 from app.services.rulesets import RuleSetCache
 from app.services.walking import Walking, load_walking
-from app.services.webhook_delivery import WebhookDeliverer
+from app.services.webhook_delivery import WebhookDeliverer, webhook_client
 from app.services.webhooks import Resolver, system_resolver
 from app.settings import Settings, load_settings
 
@@ -87,11 +87,7 @@ def create_app(
         app.state.http = httpx.AsyncClient(
             timeout=settings.geocoder_timeout_s, transport=http_transport
         )
-        app.state.webhook_http = httpx.AsyncClient(
-            transport=http_transport,
-            follow_redirects=False,
-            limits=httpx.Limits(max_keepalive_connections=0),  # each delivery: fresh TLS
-        )
+        app.state.webhook_http = webhook_client(http_transport)
         app.state.webhook_deliverer = WebhookDeliverer(
             app.state.write_engine, app.state.webhook_http, app.state.webhook_resolver, settings
         )

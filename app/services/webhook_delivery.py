@@ -51,6 +51,16 @@ USER_AGENT = "ylyx-webhooks/1"
 EVENT_OF_OP = {"upsert": Event.upserted, "delete": Event.deleted}
 
 
+def webhook_client(transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
+    """The client deliveries use: no redirects, no pooled connections (each delivery
+    opens its own TLS connection to the address it vetted, under the host's name)."""
+    return httpx.AsyncClient(
+        transport=transport,
+        follow_redirects=False,
+        limits=httpx.Limits(max_keepalive_connections=0),
+    )
+
+
 class WebhookDeliverer:
     """Sends due webhooks; `run_once` for one batch (tests, the CLI), `run_forever` in
     the app's lifespan. `clock` (Unix seconds) and `jitter` are injectable for tests."""
