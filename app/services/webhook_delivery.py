@@ -21,6 +21,7 @@ import random
 import time
 import uuid
 from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
@@ -48,6 +49,9 @@ from app.settings import Settings
 log = logging.getLogger("app.webhooks")
 
 USER_AGENT = "ylyx-webhooks/1"
+SENDING: ContextVar[bool] = ContextVar("webhook_sending", default=False)
+"""True while a delivery is sent: log filters hide the receiver's path and query, which
+often carry the receiver's own token (app/api/access_log.py)."""
 EVENT_OF_OP = {"upsert": Event.upserted, "delete": Event.deleted}
 
 
@@ -235,15 +239,22 @@ class WebhookDeliverer:
                         settings.webhook_timeout_s, connect=settings.webhook_connect_timeout_s
                     ),
                 )
-                response = await self.client.send(request, stream=True, follow_redirects=False)
+                sending = SENDING.set(True)
                 try:
-                    await self._drain(response)
+                    response = await self.client.send(request, stream=True, follow_redirects=False)
+                    try:
+                        await self._drain(response)
+                    finally:
+                        await response.aclose()
                 finally:
-                    await response.aclose()
+                    SENDING.reset(sending)
         except TimeoutError:
             return None, f"no answer within {settings.webhook_timeout_s:g} s", None
         except httpx.HTTPError as exc:
             return None, f"could not reach the receiver ({type(exc).__name__})", None
+        except Exception as exc:  # counted as a failed try, never a stuck queue
+            log.warning("webhook %s: unexpected %s", webhook.id, type(exc).__name__)
+            return None, f"could not send ({type(exc).__name__})", None
         wait = retry_after_s(response.headers.get("Retry-After"), self.clock())
         return response.status_code, None, wait
 

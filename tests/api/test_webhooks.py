@@ -37,7 +37,7 @@ from tests.api.staff_session import signed_in
 
 PUBLIC_V4 = "93.184.216.34"
 PUBLIC_V6 = "2606:2800:220:1:248:1893:25c8:1946"
-HOOK_URL = "https://hooks.example.com/ylyx?source=zy"
+HOOK_URL = "https://hooks.example.com/ylyx?source=zy&token=rcv-tok-0421"
 
 
 def verify(secret: str, header: str, body: bytes, now: float, tolerance_s: int = 300) -> bool:
@@ -196,7 +196,7 @@ def test_a_change_reaches_the_receiver_signed_and_the_secret_is_shown_once(
     body = hooks.receiver.bodies[0]
     # Sent to the vetted address itself, under the host's name.
     assert request.url.host == PUBLIC_V4 and request.url.scheme == "https"
-    assert request.url.raw_path == b"/ylyx?source=zy"
+    assert request.url.raw_path == b"/ylyx?source=zy&token=rcv-tok-0421"
     assert request.headers["host"] == "hooks.example.com"
     assert request.extensions["sni_hostname"] == "hooks.example.com"
     assert verify(secret, request.headers["x-ylyx-signature"], body, time.time())
@@ -225,6 +225,7 @@ def test_a_change_reaches_the_receiver_signed_and_the_secret_is_shown_once(
     assert HOOK_URL in audit[0][2] and secret not in audit[0][2]
     assert secret not in str(stored) and secret[6:] not in str(stored)
     assert secret not in caplog.text
+    assert "rcv-tok-0421" not in caplog.text and "POST https://93.184.216.34/~" in caplog.text
     assert hooks.deliver() == 0
 
 
