@@ -183,6 +183,11 @@ class Settings(BaseSettings):
     webhook_delivery_retention_days: int = Field(
         14, ge=1, description="Days a delivered batch is kept for inspection."
     )
+    webhook_secret_overlap_s: int = Field(
+        86400,
+        ge=0,
+        description="Seconds a rotated-out signing secret still signs deliveries, beside the new one.",
+    )
     webhook_allow_private: bool = Field(
         False,
         description="Allow webhooks to private and loopback addresses (tests, closed networks only).",

@@ -354,6 +354,10 @@ class Webhook(Base):
     description: Mapped[str] = mapped_column(Text, server_default="")
     secret_salt: Mapped[bytes] = mapped_column(LargeBinary)
     secret_prefix: Mapped[str] = mapped_column(String(16))
+    previous_secret_salt: Mapped[bytes | None] = mapped_column(LargeBinary)
+    previous_secret_until: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), comment="a rotated-out secret also signs until then"
+    )
     cursor: Mapped[int] = mapped_column(BigInteger, comment="last feed seq delivered")
     active: Mapped[bool] = mapped_column(Boolean, server_default="true")
     failing_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

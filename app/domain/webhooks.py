@@ -168,9 +168,11 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
     return hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
 
 
-def signature_header(secret: str, timestamp: int, body: bytes) -> str:
-    """The X-YLYX-Signature value: `t=<unix seconds>,v1=<hex>`."""
-    return f"t={timestamp},v1={signature(secret, timestamp, body)}"
+def signature_header(secret: str, timestamp: int, body: bytes, *older: str) -> str:
+    """The X-YLYX-Signature value: `t=<unix seconds>,v1=<hex>`, plus a `v1` under each
+    `older` secret still valid after a rotation (a receiver accepts any one)."""
+    signatures = ",".join(f"v1={signature(s, timestamp, body)}" for s in (secret, *older))
+    return f"t={timestamp},{signatures}"
 
 
 class Outcome(StrEnum):

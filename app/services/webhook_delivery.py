@@ -135,10 +135,11 @@ class WebhookDeliverer:
             delivery = await self._new_batch(conn, webhook)
             if delivery is None:
                 return
-        secret = secret_for(
-            self.settings.webhook_secret_key.get_secret_value(), webhook.secret_salt
-        )
-        status, error, wait = await self._post(webhook, delivery, secret)
+        key = self.settings.webhook_secret_key.get_secret_value()
+        secrets = [secret_for(key, webhook.secret_salt)]
+        if webhook.previous_salt is not None:
+            secrets.append(secret_for(key, webhook.previous_salt))
+        status, error, wait = await self._post(webhook, delivery, secrets)
         verdict = outcome(status) if error is None else Outcome.retry
         if verdict is Outcome.delivered and status is not None:
             await wq.mark_delivered(
@@ -206,7 +207,7 @@ class WebhookDeliverer:
         )
 
     async def _post(
-        self, webhook: Any, delivery: Any, secret: str
+        self, webhook: Any, delivery: Any, secrets: list[str]
     ) -> tuple[int | None, str | None, float | None]:
         """(status, error, Retry-After seconds) of one try; nothing is sent to an address
         that is not allowed."""
@@ -232,7 +233,9 @@ class WebhookDeliverer:
                         "User-Agent": USER_AGENT,
                         "X-YLYX-Webhook-Id": str(webhook.id),
                         "X-YLYX-Delivery": delivery.id,
-                        SIGNATURE_HEADER: signature_header(secret, timestamp, body),
+                        SIGNATURE_HEADER: signature_header(
+                            secrets[0], timestamp, body, *secrets[1:]
+                        ),
                     },
                     extensions={"sni_hostname": target.host},
                     timeout=httpx.Timeout(

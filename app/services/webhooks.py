@@ -81,6 +81,7 @@ def listed(row: Any) -> dict[str, Any]:
         "events": list(row.events),
         "description": row.description,
         "secret_prefix": row.secret_prefix,
+        "previous_secret_until": iso(row.previous_secret_until),
         "status": status,
         "cursor": row.cursor,
         "pending_attempts": row.pending_attempts or 0,
@@ -216,6 +217,33 @@ async def set_active(
             after={"status": listed(after)["status"]},
         )
     return listed(after)
+
+
+async def rotate_secret(
+    engine: AsyncEngine, actor: StaffIdentity, webhook_id: int, settings: Settings
+) -> dict[str, Any]:
+    """A new signing secret, in this answer only; the old one keeps signing beside it for
+    `webhook_secret_overlap_s`, so the receiver can switch without losing a batch."""
+    actor.require(Permission.manage_api_keys)
+    salt = secrets.token_bytes(32)
+    secret = secret_for(settings.webhook_secret_key.get_secret_value(), salt)
+    async with engine.begin() as conn:
+        before = await _own(conn, actor, webhook_id)
+        await wq.rotate_secret(
+            conn, webhook_id, salt, secret[:12], settings.webhook_secret_overlap_s
+        )
+        after = listed(await wq.webhook_by_id(conn, webhook_id))
+        await sq.insert_audit(
+            conn,
+            actor_id=actor.id,
+            actor_role=str(actor.role),
+            action="rotate_secret",
+            object_type="webhook",
+            object_id=str(webhook_id),
+            before={"secret_prefix": before.secret_prefix},
+            after={k: after[k] for k in ("secret_prefix", "previous_secret_until")},
+        )
+    return {**after, "secret": secret}
 
 
 async def remove(engine: AsyncEngine, actor: StaffIdentity, webhook_id: int) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 webhook: a URL an admin registered for one API key (or for the city), the events it
 wants, and its cursor in the changes feed (the last seq delivered). The signing secret
-is not stored: it is derived from YLYX_WEBHOOK_SECRET_KEY and `secret_salt`.
+is not stored: it is derived from YLYX_WEBHOOK_SECRET_KEY and `secret_salt` (after a
+rotation the previous salt signs too, until `previous_secret_until`).
 
 webhook_delivery: one batch of changes, written before it is sent and re-sent with the
 same id and body until the receiver accepts it; at most one is pending per webhook, so
@@ -32,6 +33,13 @@ def upgrade() -> None:
         sa.Column("description", sa.Text(), server_default="", nullable=False),
         sa.Column("secret_salt", sa.LargeBinary(), nullable=False),
         sa.Column("secret_prefix", sa.String(length=16), nullable=False),
+        sa.Column("previous_secret_salt", sa.LargeBinary(), nullable=True),
+        sa.Column(
+            "previous_secret_until",
+            sa.DateTime(timezone=True),
+            nullable=True,
+            comment="a rotated-out secret also signs until then",
+        ),
         sa.Column("cursor", sa.BigInteger(), nullable=False, comment="last feed seq delivered"),
         sa.Column("active", sa.Boolean(), server_default=sa.text("true"), nullable=False),
         sa.Column("failing_since", sa.DateTime(timezone=True), nullable=True),

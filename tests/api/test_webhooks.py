@@ -42,12 +42,14 @@ HOOK_URL = "https://hooks.example.com/ylyx?source=zy&token=rcv-tok-0421"
 
 def verify(secret: str, header: str, body: bytes, now: float, tolerance_s: int = 300) -> bool:
     """The receiver's check, as the README shows it (independent of the service's code)."""
-    parts = dict(item.split("=", 1) for item in header.split(","))
-    timestamp = int(parts["t"])
+    items = [item.split("=", 1) for item in header.split(",")]
+    timestamp = int(dict(items)["t"])
     expected = hmac.new(
         secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256
     ).hexdigest()
-    return hmac.compare_digest(expected, parts["v1"]) and abs(now - timestamp) <= tolerance_s
+    return abs(now - timestamp) <= tolerance_s and any(
+        name == "v1" and hmac.compare_digest(expected, value) for name, value in items
+    )
 
 
 Action = int | tuple[int, dict[str, str]] | Exception | Callable[[httpx.Request], Any]
@@ -531,6 +533,39 @@ def test_pausing_deleting_revoking_and_the_per_key_limit(
         ("delete", str(deleted["id"])),
         ("enable", str(paused["id"])),
     ]
+
+
+def test_a_rotated_secret_signs_beside_the_new_one_until_the_overlap_ends(
+    hooks: Hooks, db_dsn: str
+) -> None:
+    webhook = hooks.register()
+    old = webhook["secret"]
+    rotated = hooks.client.post(f"/v1/admin/webhooks/{webhook['id']}/secret", headers=hooks.admin)
+    assert rotated.status_code == 200, rotated.text
+    new = rotated.json()["secret"]
+    assert new != old and rotated.json()["secret_prefix"] == new[:12]
+    assert rotated.json()["previous_secret_until"]
+    assert new not in hooks.client.get("/v1/admin/webhooks", headers=hooks.admin).text
+    first, second = live_ids(db_dsn, 2)
+    touch(db_dsn, first)
+    assert hooks.deliver() == 1
+    header = hooks.receiver.requests[0].headers["x-ylyx-signature"]
+    assert header.count("v1=") == 2
+    for secret in (new, old):
+        assert verify(secret, header, hooks.receiver.bodies[0], time.time())
+    with psycopg.connect(db_dsn, autocommit=True) as conn:
+        conn.execute("UPDATE webhook SET previous_secret_until = now() - interval '1 second'")
+        audit = conn.execute(
+            "SELECT action, before::text, after::text FROM audit_event"
+            " WHERE object_type = 'webhook' AND action = 'rotate_secret'"
+        ).fetchall()
+    assert len(audit) == 1 and new not in str(audit) and old not in str(audit)
+    touch(db_dsn, second)
+    assert hooks.deliver() == 1
+    header = hooks.receiver.requests[1].headers["x-ylyx-signature"]
+    assert header.count("v1=") == 1
+    assert verify(new, header, hooks.receiver.bodies[1], time.time())
+    assert not verify(old, header, hooks.receiver.bodies[1], time.time())
 
 
 def test_two_workers_never_send_the_same_batch(hooks: Hooks, db_dsn: str) -> None:

@@ -102,6 +102,10 @@ def test_the_signature_is_an_hmac_of_the_timestamp_and_the_raw_body() -> None:
     expected = hmac.new(b"whsec_test", b"1790000000." + body, hashlib.sha256).hexdigest()
     assert header == f"t=1790000000,v1={expected}"
     assert signature_header("whsec_test", 1_790_000_001, body) != header
+    older = hmac.new(b"whsec_old", b"1790000000." + body, hashlib.sha256).hexdigest()
+    assert signature_header("whsec_test", 1_790_000_000, body, "whsec_old") == (
+        f"{header},v1={older}"
+    )
 
 
 def test_secrets_come_from_the_server_key_and_the_salt() -> None:

@@ -92,6 +92,19 @@ async def update(
     return json_response(await webhooks.set_active(engine, who, webhook_id, body.active))
 
 
+@router.post(
+    "/v1/admin/webhooks/{webhook_id}/secret",
+    operation_id="rotate_webhook_secret",
+    response_model=RegisteredWebhook,
+)
+async def rotate(
+    webhook_id: WebhookId, who: KeyAdminDep, engine: WriteEngineDep, settings: SettingsDep
+) -> Response:
+    """A new signing secret (in this answer only); deliveries carry a signature under the
+    old one too for `YLYX_WEBHOOK_SECRET_OVERLAP_S`, so the receiver can switch at leisure."""
+    return json_response(await webhooks.rotate_secret(engine, who, webhook_id, settings))
+
+
 @router.delete(
     "/v1/admin/webhooks/{webhook_id}", operation_id="delete_webhook", response_model=WebhookOut
 )

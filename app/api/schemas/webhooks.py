@@ -62,6 +62,9 @@ class WebhookOut(BaseModel):
     events: list[Event]
     description: str
     secret_prefix: str = Field(description="The first characters of the signing secret.")
+    previous_secret_until: str | None = Field(
+        description="After a rotation: until when the previous secret also signs."
+    )
     status: Literal["active", "disabled", "failing"] = Field(
         description="failing: a batch was refused too often; an admin resumes it (PATCH)."
     )

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     and_,
+    case,
     delete,
     exists,
     func,
@@ -38,6 +39,7 @@ LISTED = (
     W.events,
     W.description,
     W.secret_prefix,
+    W.previous_secret_until,
     W.cursor,
     W.active,
     W.failing_since,
@@ -92,6 +94,22 @@ async def set_active(conn: AsyncConnection, webhook_id: int, active: bool) -> No
     await conn.execute(update(Webhook).where(W.id == webhook_id).values(**values))
 
 
+async def rotate_secret(
+    conn: AsyncConnection, webhook_id: int, salt: bytes, prefix: str, overlap_s: int
+) -> None:
+    """A new salt; the current one keeps signing for `overlap_s` seconds."""
+    await conn.execute(
+        update(Webhook)
+        .where(W.id == webhook_id)
+        .values(
+            previous_secret_salt=W.secret_salt,
+            previous_secret_until=func.now() + func.make_interval(0, 0, 0, 0, 0, 0, overlap_s),
+            secret_salt=salt,
+            secret_prefix=prefix,
+        )
+    )
+
+
 async def delete_webhook(conn: AsyncConnection, webhook_id: int) -> None:
     await conn.execute(delete(Webhook).where(W.id == webhook_id))
 
@@ -137,7 +155,12 @@ async def unlock(conn: AsyncConnection, webhook_id: int) -> None:
 
 async def due_webhook(conn: AsyncConnection, webhook_id: int) -> Any | None:
     """The webhook with what signing needs, if it is (still) due."""
-    stmt = select(W.id, W.url, W.events, W.cursor, W.secret_salt).where(W.id == webhook_id, _due())
+    previous = case(
+        (W.previous_secret_until > func.now(), W.previous_secret_salt), else_=None
+    ).label("previous_salt")
+    stmt = select(W.id, W.url, W.events, W.cursor, W.secret_salt, previous).where(
+        W.id == webhook_id, _due()
+    )
     return (await conn.execute(stmt)).first()
 
 
