@@ -27,6 +27,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from app import cli
 from app.domain.roles import Role
 from app.main import create_app
 from app.services.walking import Walking
@@ -644,3 +645,23 @@ def test_a_slow_receiver_does_not_hold_up_the_api(
         time.sleep(0.05)
     assert hooks.listed(webhook["id"])["last_delivered_at"]
     assert len(hooks.receiver.requests) == 1
+
+
+def test_the_delivery_command_runs_against_the_database(
+    hooks: Hooks,
+    settings: Settings,
+    db_dsn: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`python -m app.cli deliver-webhooks --once` with the system resolver: a paused
+    webhook with changes waiting is left alone, so nothing leaves the machine."""
+    webhook = hooks.register()
+    hooks.client.patch(
+        f"/v1/admin/webhooks/{webhook['id']}", json={"active": False}, headers=hooks.admin
+    )
+    touch(db_dsn, *live_ids(db_dsn, 1))
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    assert cli.main(["deliver-webhooks", "--once"]) == 0
+    assert capsys.readouterr().out.strip() == "handled 0 webhook batches"
+    assert delivery_rows(db_dsn, webhook["id"]) == []
