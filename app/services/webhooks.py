@@ -65,6 +65,8 @@ def listed(row: Any) -> dict[str, Any]:
     """A webhook as admins and its key holder see it (never its secret)."""
     if not row.active:
         status = "disabled"
+    elif row.key_revoked:
+        status = "key_revoked"
     elif row.failing_since is not None:
         status = "failing"
     else:

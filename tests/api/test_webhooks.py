@@ -523,6 +523,7 @@ def test_pausing_deleting_revoking_and_the_per_key_limit(
     )
     hooks.client.delete(f"/v1/admin/api-keys/{key['id']}", headers=hooks.admin)
     assert hooks.deliver() == 0 and hooks.receiver.requests == []  # the key is revoked
+    assert hooks.listed(paused["id"])["status"] == "key_revoked"
     with psycopg.connect(db_dsn) as conn:
         actions = conn.execute(
             "SELECT action, object_id FROM audit_event WHERE object_type = 'webhook' ORDER BY id"

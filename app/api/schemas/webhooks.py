@@ -65,8 +65,9 @@ class WebhookOut(BaseModel):
     previous_secret_until: str | None = Field(
         description="After a rotation: until when the previous secret also signs."
     )
-    status: Literal["active", "disabled", "failing"] = Field(
-        description="failing: a batch was refused too often; an admin resumes it (PATCH)."
+    status: Literal["active", "disabled", "key_revoked", "failing"] = Field(
+        description="failing: a batch was refused too often; an admin resumes it (PATCH). "
+        "key_revoked: nothing is sent for a revoked key."
     )
     cursor: int = Field(description="The last changes-feed seq delivered.")
     pending_attempts: int = Field(description="Failed tries of the batch being delivered.")

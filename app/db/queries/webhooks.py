@@ -48,6 +48,10 @@ LISTED = (
     W.next_attempt_at,
     W.created_at,
     _pending_attempts.label("pending_attempts"),
+    exists()
+    .where(K.id == W.api_key_id, K.revoked_at.is_not(None))
+    .correlate(Webhook.__table__)
+    .label("key_revoked"),
 )
 
 
