@@ -1,5 +1,6 @@
 """Operator commands: `python -m app.cli create-staff --username U --role R --city C`,
-`settings-table` (the README's configuration table), `check-settings`.
+`settings-table` (the README's configuration table), `check-settings`, and
+`deliver-webhooks [--once]` (a delivery worker outside the API processes).
 
 The password is read from the environment variable YLYX_NEW_STAFF_PASSWORD (so it
 never appears in shell history or process lists).
@@ -15,6 +16,8 @@ import sys
 from app.db.session import create_engine
 from app.domain.roles import Role
 from app.services.staff import create_staff
+from app.services.webhook_delivery import WebhookDeliverer, webhook_client
+from app.services.webhooks import system_resolver
 from app.settings import Settings, load_settings, markdown_table
 
 
@@ -34,6 +37,20 @@ async def _create(args: argparse.Namespace, password: str) -> int:
         await engine.dispose()
 
 
+async def _deliver(once: bool) -> int:
+    settings = load_settings()
+    engine = create_engine(settings)
+    try:
+        async with webhook_client() as client:
+            deliverer = WebhookDeliverer(engine, client, system_resolver, settings)
+            if once:
+                return await deliverer.run_all()
+            await deliverer.run_forever()
+            return 0
+    finally:
+        await engine.dispose()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m app.cli")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -47,7 +64,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     sub.add_parser("settings-table", help="print the README's configuration table")
     sub.add_parser("check-settings", help="validate the settings in the environment")
+    deliver = sub.add_parser("deliver-webhooks", help="deliver webhooks until stopped")
+    deliver.add_argument("--once", action="store_true", help="stop when nothing is due")
     args = parser.parse_args(argv)
+    if args.command == "deliver-webhooks":
+        handled = asyncio.run(_deliver(args.once))
+        print(f"handled {handled} webhook batches")
+        return 0
     if args.command == "settings-table":
         print(markdown_table())
         return 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -33,6 +35,7 @@ from app.api.routes import (
     residents,
     tiles,
     vocabulary,
+    webhooks,
 )
 from app.api.routes import walking as walking_routes
 from app.db.session import create_engine, read_engine
@@ -43,6 +46,8 @@ from app.services.api_keys import KeyRegistry
 from app.services.data_version import DataVersion
 from app.services.rulesets import RuleSetCache
 from app.services.walking import Walking, load_walking
+from app.services.webhook_delivery import WebhookDeliverer, webhook_client
+from app.services.webhooks import Resolver, system_resolver
 from app.settings import Settings, load_settings
 
 DESCRIPTION = """
@@ -58,10 +63,12 @@ def create_app(
     walking_state: Walking | None = None,
     http_transport: httpx.AsyncBaseTransport | None = None,
     analysis_state: AnalysisState | None = None,
+    webhook_resolver: Resolver | None = None,
 ) -> FastAPI:
     """The application; `walking_state` and `analysis_state` may be given prebuilt (tests
-    share one across apps), `http_transport` carries outside calls (geocoder, WeChat;
-    tests fake it)."""
+    share one across apps), `http_transport` carries outside calls (geocoder, WeChat,
+    webhooks; tests fake it) and `webhook_resolver` resolves webhook hosts (tests fake it
+    too)."""
     settings = settings or load_settings()
     install_log_redaction()
     if settings.log_format == "json":
@@ -97,9 +104,23 @@ def create_app(
         app.state.analysis = surfaces.with_limit(
             settings.analysis_max_concurrent, observe=metrics.observe_job
         )
+        app.state.webhook_http = webhook_client(http_transport)
+        app.state.webhook_deliverer = WebhookDeliverer(
+            app.state.write_engine, app.state.webhook_http, app.state.webhook_resolver, settings
+        )
+        worker = (
+            asyncio.create_task(app.state.webhook_deliverer.run_forever())
+            if settings.webhook_worker_enabled
+            else None
+        )
         try:
             yield
         finally:
+            if worker is not None:
+                worker.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await worker
+            await app.state.webhook_http.aclose()
             await app.state.http.aclose()
             await app.state.write_engine.dispose()
             if replica:
@@ -112,6 +133,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.webhook_resolver = webhook_resolver or system_resolver
     key_registry = KeyRegistry(
         ttl_s=settings.api_key_cache_ttl_s,
         anonymous_rate_per_minute=settings.anonymous_rate_per_minute,
@@ -134,6 +156,7 @@ def create_app(
         imports,
         changes,
         api_keys,
+        webhooks,
         residents,
         reports,
         hsds,

@@ -186,6 +186,61 @@ class Settings(BaseSettings):
         30 * 24 * 3600, ge=60, description="Lifetime of a resident's session token, seconds."
     )
 
+    webhook_worker_enabled: bool = Field(
+        True,
+        description="Deliver webhooks from each API process (or run `python -m app.cli "
+        "deliver-webhooks`); workers never send the same batch twice.",
+    )
+    webhook_interval_s: float = Field(
+        2.0, gt=0, description="Seconds the delivery worker waits when nothing is due."
+    )
+    webhook_batch_size: int = Field(
+        100, ge=1, le=1000, description="Most facility changes in one webhook delivery."
+    )
+    webhook_max_attempts: int = Field(
+        8, ge=1, le=100, description="Tries of one delivery before the webhook is marked failing."
+    )
+    webhook_backoff_base_s: float = Field(
+        30.0, ge=0, description="Wait after a delivery's first failed try; doubles each try."
+    )
+    webhook_backoff_max_s: float = Field(
+        3600.0, ge=0, description="Longest wait between tries (also caps a receiver's Retry-After)."
+    )
+    webhook_connect_timeout_s: float = Field(
+        3.0, gt=0, description="Timeout of connecting to a webhook receiver."
+    )
+    webhook_timeout_s: float = Field(
+        10.0, gt=0, description="Timeout of a whole webhook delivery, from DNS to the last byte."
+    )
+    webhook_dns_timeout_s: float = Field(
+        3.0, gt=0, description="Timeout of resolving a webhook's host."
+    )
+    webhook_max_response_bytes: int = Field(
+        4096,
+        ge=0,
+        description="Most bytes of a receiver's answer that are read (the rest is dropped).",
+    )
+    webhook_max_per_key: int = Field(
+        5, ge=1, description="Most webhooks one API key (or one city) may have."
+    )
+    webhook_delivery_retention_days: int = Field(
+        14, ge=1, description="Days a delivered batch is kept for inspection."
+    )
+    webhook_secret_overlap_s: int = Field(
+        86400,
+        ge=0,
+        description="Seconds a rotated-out signing secret still signs deliveries, beside the new one.",
+    )
+    webhook_allow_private: bool = Field(
+        False,
+        description="Allow webhooks to private and loopback addresses (tests, closed networks only).",
+    )
+    webhook_secret_key: SecretStr = Field(
+        SecretStr("change-me-in-production"),
+        description="Key from which each webhook's signing secret is derived; the database "
+        "keeps only a salt. Changing it changes every secret.",
+    )
+
     @field_validator("database_url", "replica_database_url")
     @classmethod
     def _async_driver(cls, value: str | None) -> str | None:

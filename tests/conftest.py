@@ -93,11 +93,13 @@ def db_dsn(db_name: str) -> str:
 @pytest.fixture
 def settings(db_name: str) -> Settings:
     # The sample's vacancies are dated October 2026; a long age keeps answers independent
-    # of the day the suite runs (test_vacancy_freshness sets its own).
+    # of the day the suite runs (test_vacancy_freshness sets its own). Webhook tests
+    # drive deliveries themselves (tests/api/test_webhooks.py), so the worker is off.
     return Settings(
         database_url=_url(db_name, "asyncpg"),
         cursor_secret="test-secret",
         vacancy_max_age_days=36500,
+        webhook_worker_enabled=False,
     )
 
 

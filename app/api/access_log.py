@@ -8,14 +8,17 @@ uvicorn's access-log records. `install_access_log_redaction()` is called by
 create_app, so the protection holds however uvicorn is started.
 
 httpx logs every outgoing request's URL at INFO, and WeChat's code2Session takes the
-appsecret and the login code in its query string: `RedactSecrets` blanks them.
+appsecret and the login code in its query string: `RedactSecrets` blanks them, and
+drops the path and query of webhook deliveries (a receiver's URL often holds its token).
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from urllib.parse import unquote_plus
+from urllib.parse import unquote_plus, urlsplit
+
+from app.services.webhook_delivery import SENDING
 
 ACCESS_LOGGER = "uvicorn.access"
 CLIENT_LOGGER = "httpx"
@@ -59,7 +62,11 @@ class RedactSecrets(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args
         if isinstance(args, tuple) and len(args) >= 2:
-            record.args = (args[0], redact_query(str(args[1]), secrets=True), *args[2:])
+            url = str(args[1])
+            if SENDING.get():
+                parts = urlsplit(url)
+                url = f"{parts.scheme}://{parts.netloc}/{REDACTED}"
+            record.args = (args[0], redact_query(url, secrets=True), *args[2:])
         return True
 
 

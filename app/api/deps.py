@@ -35,6 +35,7 @@ from app.services.residents import ResidentIdentity, resident_for_token
 from app.services.rulesets import RuleSetCache
 from app.services.staff import StaffIdentity, staff_for_token
 from app.services.walking import Walking
+from app.services.webhooks import Resolver
 from app.settings import Settings
 from geo.coords import CoordinateError, to_wgs84
 
@@ -610,3 +611,12 @@ async def _resident(
 
 
 ResidentDep = Annotated[ResidentIdentity, Depends(_resident)]
+
+
+async def _webhook_resolver(request: Request) -> Resolver:
+    """How webhook hosts are resolved (the system's resolver; tests give a fake one)."""
+    resolver: Resolver = request.app.state.webhook_resolver
+    return resolver
+
+
+WebhookResolverDep = Annotated[Resolver, Depends(_webhook_resolver)]

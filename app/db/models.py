@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     SmallInteger,
     String,
     Text,
@@ -326,6 +327,80 @@ class FacilityChange(Base):
     seq: Mapped[int] = mapped_column(BigInteger, unique=True)
     deleted: Mapped[bool] = mapped_column(Boolean)
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Webhook(Base):
+    """A URL an admin registered for an API key (or the city), with its feed cursor; the
+    signing secret is derived from YLYX_WEBHOOK_SECRET_KEY and `secret_salt`."""
+
+    __tablename__ = "webhook"
+    __table_args__ = (
+        CheckConstraint(
+            "cardinality(events) >= 1 AND events <@ "
+            "ARRAY['facility.upserted','facility.deleted']::text[]",
+            name="webhook_events",
+        ),
+        Index("webhook_city_ix", "city_code"),
+        Index("webhook_api_key_ix", "api_key_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    city_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
+    api_key_id: Mapped[int | None] = mapped_column(
+        ForeignKey("api_key.id", ondelete="CASCADE"), comment="NULL: the city's own"
+    )
+    url: Mapped[str] = mapped_column(Text)
+    events: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    description: Mapped[str] = mapped_column(Text, server_default="")
+    secret_salt: Mapped[bytes] = mapped_column(LargeBinary)
+    secret_prefix: Mapped[str] = mapped_column(String(16))
+    previous_secret_salt: Mapped[bytes | None] = mapped_column(LargeBinary)
+    previous_secret_until: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), comment="a rotated-out secret also signs until then"
+    )
+    cursor: Mapped[int] = mapped_column(BigInteger, comment="last feed seq delivered")
+    active: Mapped[bool] = mapped_column(Boolean, server_default="true")
+    failing_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class WebhookDelivery(Base):
+    """One batch of changes for a webhook, stored before it is sent and re-sent with the
+    same id and body until accepted; at most one is undelivered per webhook."""
+
+    __tablename__ = "webhook_delivery"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('pending','delivered','failed')", name="webhook_delivery_status"
+        ),
+        Index(
+            "webhook_delivery_one_open",
+            "webhook_id",
+            unique=True,
+            postgresql_where="status <> 'delivered'",
+        ),
+        Index("webhook_delivery_webhook_ix", "webhook_id", "created_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    webhook_id: Mapped[int] = mapped_column(ForeignKey("webhook.id", ondelete="CASCADE"))
+    first_seq: Mapped[int] = mapped_column(BigInteger)
+    last_seq: Mapped[int] = mapped_column(BigInteger)
+    event_count: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12), server_default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    last_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_status_code: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Resident(Base):

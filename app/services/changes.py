@@ -15,22 +15,26 @@ async def changes(engine: AsyncEngine, since: int, limit: int, coordsys: str) ->
     async with engine.connect() as conn:
         rows = await cq.changes_after(conn, since, limit + 1)
     page = rows[:limit]
-    items: list[dict[str, Any]] = []
-    for row in page:
-        change: dict[str, Any] = {
-            "seq": row.seq,
-            "id": row.changed_id,
-            "changed_at": row.changed_at.isoformat(),
-        }
-        if row.deleted or row.public_id is None or row.deleted_at is not None:
-            change["op"] = "delete"
-        else:
-            change["op"] = "upsert"
-            change["facility"] = render.facility_summary(row, coordsys)
-        items.append(change)
+    items = [change_item(row, coordsys) for row in page]
     return {
         "since": since,
         "changes": items,
         "next_since": page[-1].seq if page else since,
         "more": len(rows) > limit,
     }
+
+
+def change_item(row: Any, coordsys: str) -> dict[str, Any]:
+    """One entry of the feed (also of a webhook batch): an upsert carries the facility as
+    it is now, a deletion only its id."""
+    change: dict[str, Any] = {
+        "seq": row.seq,
+        "id": row.changed_id,
+        "changed_at": row.changed_at.isoformat(),
+    }
+    if row.deleted or row.public_id is None or row.deleted_at is not None:
+        change["op"] = "delete"
+    else:
+        change["op"] = "upsert"
+        change["facility"] = render.facility_summary(row, coordsys)
+    return change

@@ -66,6 +66,7 @@ def _concrete(path: str) -> str:
         .replace("{number}", "1")
         .replace("{key_id}", "1")
         .replace("{report_id}", "1")
+        .replace("{webhook_id}", "1")
     )
 
 
