@@ -19,6 +19,8 @@ BENCHMARKS: list[tuple[str, str, list[str], list[str]]] = [
     ("nearby", "bench.nearby", ["--rounds", "3"], ["--duration", "5", "--warmup", "2"]),
     ("backup", "bench.backup_drill", [], ["--small"]),
     ("walking", "bench.walking", ["--rounds", "3"], ["--duration", "5", "--warmup", "2"]),
+    ("import", "bench.import_csv", [], ["--rows", "10000"]),
+    ("analysis", "bench.analysis", [], ["--repeat", "1"]),
     (
         "keys",
         "bench.keys",

@@ -42,6 +42,7 @@ from app.domain.search_text import facility_document
 from app.services.importing import ImportRequest, import_facilities
 from app.services.staff import StaffIdentity, create_staff
 from app.settings import Settings
+from bench import summary
 from bench.registry import ROOT
 from geo.coords import from_wgs84, to_wgs84
 from seed.loader import load_sample_cities
@@ -217,7 +218,21 @@ def main(argv: list[str] | None = None) -> int:
         f"memory        : process peak RSS {rss_after:.0f} MiB ({rss_before:.0f} MiB before the"
         " import: the CSV, the baseline's prepared rows, the sample cities)"
     )
-    return 0 if ratio >= MIN_RATIO and added >= 0.999 * args.rows else 1
+    ok = ratio >= MIN_RATIO and added >= 0.999 * args.rows
+    summary.write(
+        "import",
+        [
+            summary.Row(
+                f"CSV import, {args.rows:,} rows (peak RSS {rss_after:.0f} MiB)",
+                f"{import_rps:,.0f} rows/s",
+                f"COPY {copy_rps:,.0f} rows/s",
+                ratio,
+                f"≥ {MIN_RATIO}",
+                ok,
+            )
+        ],
+    )
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
