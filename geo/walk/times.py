@@ -63,12 +63,9 @@ class Reach:
         return out
 
 
-def _check(network: WalkNetwork, origins: Sequence[Snap], cutoff_s: float) -> None:
+def _check(cutoff_s: float) -> None:
     if not (cutoff_s >= 0 and np.isfinite(cutoff_s)):
         raise ValueError("cutoff_s must be a finite number >= 0")
-    for snap in origins:
-        if not 0 <= snap.edge_index < network.edge_count:
-            raise ValueError(f"snap edge_index {snap.edge_index} is not an edge of this network")
 
 
 def _origin_terms(
@@ -77,6 +74,9 @@ def _origin_terms(
     """Edge index, seconds to its u end, to its v end, and the off-network leg per origin."""
     weights = network.edge_seconds(profile)
     edge = np.array([s.edge_index for s in origins], dtype=np.int64)
+    bad = np.flatnonzero((edge < 0) | (edge >= network.edge_count))
+    if len(bad):
+        raise ValueError(f"snap edge_index {edge[bad[0]]} is not an edge of this network")
     offset = np.array([s.offset_m for s in origins], dtype=np.float64)
     leg = np.array([s.snap_distance_m for s in origins], dtype=np.float64) / profile.speed_m_s
     length = network.edge_length_m[edge]
@@ -98,7 +98,7 @@ def reach_many(
     An origin on an edge the profile may not use (steps, for a profile that avoids
     them) reaches nothing: snap with `avoid_steps=profile.avoid_steps` to avoid that.
     """
-    _check(network, origins, cutoff_s)
+    _check(cutoff_s)
     if not origins:
         return []
     edge, to_u, to_v, leg = _origin_terms(network, profile, origins)
@@ -133,7 +133,6 @@ def seconds_to_targets(reach: Reach, targets: Sequence[Snap | None]) -> NDArray[
         return out
     snaps = [t for t in targets if t is not None]
     network, profile = reach.network, reach.profile
-    _check(network, snaps, reach.cutoff_s)
     edge, to_u, to_v, leg = _origin_terms(network, profile, snaps)
     dense = reach.dense()
     via_u = dense[network.edge_u[edge]] + to_u
