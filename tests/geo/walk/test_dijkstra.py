@@ -1,14 +1,16 @@
 """The compiled Dijkstra: origins searched together equal each alone (networkx), bit for bit;
-the cutoff is inclusive; the facility snap cache answers as `snap_many` does."""
+the cutoff is inclusive; without a writable cache it still compiles; the facility snap
+cache answers as `snap_many` does."""
 
 from __future__ import annotations
 
 import networkx as nx
 import numpy as np
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from geo.walk import SnapCache, WalkProfile, snap_many
+from geo.walk import SnapCache, WalkProfile, dijkstra, snap_many
 from geo.walk.dijkstra import reach_nodes
 from tests.geo.walk.built import grid_network, lonlat
 
@@ -78,3 +80,21 @@ def test_the_snap_cache_answers_as_snap_many_and_starts_afresh_when_full() -> No
         network, [lonlat(300, 0)], max_distance_m=100.0, avoid_steps=True
     )
     assert cache.snap_many(points) == expected
+
+
+def test_without_a_writable_cache_directory_the_kernel_compiles_in_memory(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = dijkstra.njit
+
+    def no_cache(**options: object) -> object:
+        if options.get("cache"):
+            raise RuntimeError("cannot cache function: no locator available")
+        return real(**options)
+
+    monkeypatch.setattr(dijkstra, "njit", no_cache)
+
+    def double(x: float) -> float:
+        return 2.0 * x
+
+    assert dijkstra._jit(double)(21.0) == 42.0
