@@ -10,7 +10,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from geo.walk import SnapCache, WalkProfile, dijkstra, snap_many
+from geo.walk import SnapCache, WalkProfile, dijkstra, reach_many, snap_many
 from geo.walk.dijkstra import reach_nodes
 from tests.geo.walk.built import grid_network, lonlat
 
@@ -98,3 +98,11 @@ def test_without_a_writable_cache_directory_the_kernel_compiles_in_memory(
         return 2.0 * x
 
     assert dijkstra._jit(double)(21.0) == 42.0
+
+
+def test_requests_never_compile_after_the_warm_up() -> None:
+    """`warm_up` compiles the one signature every call uses (else a request would pay)."""
+    dijkstra.warm_up()
+    origins = [s for s in snap_many(GRID, [lonlat(30, 20), lonlat(300, 250)]) if s is not None]
+    reach_many(GRID, WalkProfile("older", "老", 1.0, False, 20.0, "test"), origins, 600.0)
+    assert len(dijkstra._many.signatures) == 1
