@@ -1,8 +1,9 @@
-"""Every facility's walking reach for a whole city: the app's batched code path against
-networkx, facility by facility, on the same edges and the same snapped origins.
+"""Every facility's walking reach for a whole city: the app's code path against networkx,
+facility by facility, on the same edges and the same snapped origins.
 
 The app path is `geo.walk.reach_many` (what `/v1/reach` runs): all origins of a city in
-a few multi-source scipy Dijkstra calls. The baseline joins each facility to its edge's
+one call of the compiled bounded Dijkstra (`geo.walk.dijkstra`), warmed beforehand as the
+app warms it at start-up. The baseline joins each facility to its edge's
 two ends as a virtual node in a networkx graph of the same edge seconds and runs
 `single_source_dijkstra_path_length` with the same cutoff. Building either graph is left
 out of the timing (both are built once per city and profile); the results are compared

@@ -3,8 +3,8 @@
 (a) Point coverage (`GET /v1/coverage`) over HTTP at 16 connections against nearby search
 (`GET /v1/facilities/nearby`, default radius and page) on the same server, the same homes
 and the same run: bar coverage requests/s ≥ 0.5 × nearby's, with no errors.
-(b) Every facility's reach for the whole sample city, the app's batched path
-(`geo.walk.reach_many`) against networkx facility by facility (bench/walk_reach.py), with
+(b) Every facility's reach for the whole sample city, the app's path
+(`geo.walk.reach_many`, compiled Dijkstra) against networkx facility by facility (bench/walk_reach.py), with
 identical results: bar ≥ 20× faster.
 (c) The service's resident memory with the networks loaded (VmRSS after start-up and after
 the load; VmHWM = peak).

@@ -108,12 +108,7 @@ def _answer(
         avoid_steps=profile.avoid_steps,
     )
     checked = [i for i, (p, s) in enumerate(zip(places, snaps, strict=True)) if p.township and s]
-    targets = snap_many(
-        city.network,
-        [(r.lon, r.lat) for r in rows],
-        max_distance_m=walking.max_snap_m,
-        avoid_steps=profile.avoid_steps,
-    )
+    targets = city.snaps([(r.lon, r.lat) for r in rows], profile.avoid_steps)
     origins = [s for s in (snaps[i] for i in checked) if s is not None]
     reaches = reach_many(city.network, profile, origins, longest * 60.0)
     seconds = {

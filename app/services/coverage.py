@@ -29,20 +29,15 @@ from app.services.walking import (
     profile_out,
 )
 from geo.sampling import disc_points
-from geo.walk import Reach, Snap, WalkProfile, seconds_from, seconds_to_targets, snap, snap_many
+from geo.walk import Reach, WalkProfile, seconds_from, seconds_to_targets, snap
 
 
 def _times_to(
-    city: CityWalk, profile: WalkProfile, reach: Reach, rows: list[Any], max_snap_m: float
+    city: CityWalk, profile: WalkProfile, reach: Reach, rows: list[Any]
 ) -> np.ndarray[Any, np.dtype[np.float64]]:
     if not rows:
         return np.empty(0)
-    snaps: list[Snap | None] = snap_many(
-        city.network,
-        [(r.lon, r.lat) for r in rows],
-        max_distance_m=max_snap_m,
-        avoid_steps=profile.avoid_steps,
-    )
+    snaps = city.snaps([(r.lon, r.lat) for r in rows], profile.avoid_steps)
     return seconds_to_targets(reach, snaps)
 
 
@@ -150,7 +145,7 @@ async def coverage(
         }
     cutoff_s = walking.max_search_minutes * 60.0
     reach = seconds_from(city.network, profile, home, cutoff_s)
-    seconds = _times_to(city, profile, reach, rows, walking.max_snap_m)
+    seconds = _times_to(city, profile, reach, rows)
     by_kind = _by_kind([(float(s), r) for s, r in zip(seconds.tolist(), rows, strict=True)])
     return answer | {
         "snap": {

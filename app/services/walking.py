@@ -1,7 +1,8 @@
 """Walking time on each city's street network: point coverage, reach areas, walk sort.
 
-Networks are read from PostGIS once at start-up into memory (geo.walk); facilities are
-read per request, so edits to the registry show at once.
+Networks are read from PostGIS once at start-up into memory (geo.walk), and the compiled
+Dijkstra is warmed then; facilities are read per request, so edits to the registry show
+at once (their snaps are cached per exact position, `CityWalk.snaps`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from geo.walk import (
     CircleRule,
     Edge,
     Node,
+    Snap,
+    SnapCache,
     WalkNetwork,
     WalkProfile,
     load_circle_rules,
@@ -32,7 +35,7 @@ from geo.walk import (
     seconds_from,
     seconds_to_targets,
     snap,
-    snap_many,
+    warm_up,
 )
 
 
@@ -44,6 +47,12 @@ class CityWalk:
     rule: CircleRule
     circles: tuple[Circle, ...]
     source: str
+    snap_caches: dict[bool, SnapCache]
+    """Facility snaps by `avoid_steps`, kept per exact position."""
+
+    def snaps(self, points: Sequence[tuple[float, float]], avoid_steps: bool) -> list[Snap | None]:
+        """Snaps of recurring points such as facilities (None: too far from any road)."""
+        return self.snap_caches[avoid_steps].snap_many(points)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,14 +95,20 @@ async def load_walking(
             edges = _edges(await wq.network_edges(conn, code))
             if code not in rules:
                 raise RuntimeError(f"walk_profiles.toml has no circle rule for city {code}")
+            network = WalkNetwork(nodes, edges)
             cities[code] = CityWalk(
                 city_code=code,
-                network=WalkNetwork(nodes, edges),
+                network=network,
                 profiles=load_profiles(profiles_text, code),
                 rule=rules[code],
                 circles=circles.get(code, ()),
                 source="walk_edge",
+                snap_caches={
+                    avoid: SnapCache(network, max_distance_m=max_snap_m, avoid_steps=avoid)
+                    for avoid in (False, True)
+                },
             )
+    warm_up()
     return Walking(cities, max_snap_m, max_search_minutes, max_contour_minutes)
 
 
@@ -173,9 +188,7 @@ async def walk_seconds_to(
     if home is None or not targets:
         return [math.inf] * len(targets)
     reach = seconds_from(city.network, profile, home, walking.max_search_minutes * 60.0)
-    snaps = snap_many(
-        city.network, targets, max_distance_m=walking.max_snap_m, avoid_steps=profile.avoid_steps
-    )
+    snaps = city.snaps(targets, profile.avoid_steps)
     return [float(s) for s in seconds_to_targets(reach, snaps)]
 
 
@@ -284,12 +297,7 @@ async def kind_reach(
         )
     city = walking.city(detail.city_code)
     profile = profile_of(city, profile_code)
-    snaps = snap_many(
-        city.network,
-        [(r.lon, r.lat) for r in rows],
-        max_distance_m=walking.max_snap_m,
-        avoid_steps=profile.avoid_steps,
-    )
+    snaps = city.snaps([(r.lon, r.lat) for r in rows], profile.avoid_steps)
     placed = [s for s in snaps if s is not None]
     features = []
     if placed:

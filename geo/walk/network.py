@@ -33,6 +33,7 @@ from geo.walk.profiles import WalkProfile
 from geo.walk.projection import LocalProjection, projection_about
 
 LonLat = tuple[float, float]
+CSR = tuple[NDArray[np.int32], NDArray[np.int32], NDArray[np.float64]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +101,7 @@ class WalkNetwork:
         self.spatial_slack_m, self.length_ratio = self._bounds()
         self._lock = threading.Lock()
         self._graphs: dict[tuple[float, bool, float], Any] = {}
+        self._csr: dict[tuple[float, bool, float], CSR] = {}
         self._weights: dict[tuple[float, bool, float], NDArray[np.float64]] = {}
         self._trees: dict[bool, tuple[STRtree, NDArray[np.int64]]] = {}
         self._kdtree: cKDTree | None = None
@@ -211,6 +213,24 @@ class WalkNetwork:
         matrix = csr_matrix((data[first], (rows[first], cols[first])), shape=(n, n))
         with self._lock:
             return self._graphs.setdefault(key, matrix)
+
+    def csr(self, profile: WalkProfile) -> CSR:
+        """`graph(profile)` as (indptr, indices, data), int32 and float64 (cached): the
+        compiled Dijkstra's input (`dijkstra`); int32 halves its memory traffic."""
+        key = profile.weight_key
+        cached = self._csr.get(key)
+        if cached is not None:
+            return cached
+        matrix = self.graph(profile)
+        if matrix.nnz >= 2**31:
+            raise ValueError("the network is too large for int32 indices")
+        arrays = (
+            matrix.indptr.astype(np.int32),
+            matrix.indices.astype(np.int32),
+            matrix.data.astype(np.float64),
+        )
+        with self._lock:
+            return self._csr.setdefault(key, arrays)
 
     def edge_tree(self, avoid_steps: bool) -> tuple[STRtree, NDArray[np.int64]]:
         """An STRtree over projected edge lines and the edge index of each tree item."""

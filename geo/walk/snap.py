@@ -11,6 +11,7 @@ the nearest step-free edge.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -104,3 +105,48 @@ def snap(
     return snap_many(network, [(lon, lat)], max_distance_m=max_distance_m, avoid_steps=avoid_steps)[
         0
     ]
+
+
+class SnapCache:
+    """Snaps of recurring points (facilities) kept per exact (lon, lat): the network never
+    changes after loading, so a point moved in the registry is simply a new key.
+
+    One cache serves one network, snap limit and step rule. When `max_points` is reached
+    the cache starts afresh. Safe to share between threads (a race only snaps twice).
+    """
+
+    def __init__(
+        self,
+        network: WalkNetwork,
+        *,
+        max_distance_m: float = DEFAULT_MAX_SNAP_M,
+        avoid_steps: bool = False,
+        max_points: int = 100_000,
+    ) -> None:
+        self.network = network
+        self.max_distance_m = max_distance_m
+        self.avoid_steps = avoid_steps
+        self.max_points = max_points
+        self._snaps: dict[tuple[float, float], Snap | None] = {}
+
+    def snap_many(self, lonlat: Sequence[tuple[float, float]]) -> list[Snap | None]:
+        """Like `snap_many`, snapping only the points not seen before."""
+        keys = [(float(lon), float(lat)) for lon, lat in lonlat]
+        known = self._snaps
+        missing = [k for k in dict.fromkeys(keys) if k not in known]
+        fresh: dict[tuple[float, float], Snap | None] = {}
+        if missing:
+            snapped = snap_many(
+                self.network,
+                missing,
+                max_distance_m=self.max_distance_m,
+                avoid_steps=self.avoid_steps,
+            )
+            fresh = dict(zip(missing, snapped, strict=True))
+        out = [fresh[k] if k in fresh else known[k] for k in keys]
+        if fresh:
+            if len(known) + len(fresh) > self.max_points:
+                self._snaps = fresh
+            else:
+                known.update(fresh)
+        return out

@@ -7,8 +7,7 @@ any node x are
 
     leg + min(f·w + d(u, x), (1 − f)·w + d(v, x)),    leg = snap_distance_m / speed,
 
-where d is the shortest-path seconds on the network (scipy.sparse.csgraph.dijkstra with
-`limit` = the cutoff). This is exact: any walk from the origin leaves its edge through u or v. A target
+where d is the shortest-path seconds on the network (a Dijkstra bounded by the cutoff). This is exact: any walk from the origin leaves its edge through u or v. A target
 on edge e' = (u', v') at fraction f' with its own leg adds min(T(u') + f'·w', T(v') +
 (1 − f')·w') + leg', or, when it lies on the origin's edge, the direct walk along it.
 Everything beyond the cutoff is ∞; off-network legs are straight lines walked at the
@@ -18,9 +17,9 @@ The network is undirected and every weight symmetric, so the seconds from A to B
 the seconds from B to A: the reverse reach ("from where can people walk here in 15
 minutes") is the same Reach.
 
-In practice each origin is a virtual node joined to u and v with weights leg + f·w and
-leg + (1 − f)·w, and `reach_many` batches many origins into few Dijkstra calls
-(`batch`); each Reach keeps only its reached nodes.
+In practice each origin starts at u and v with leg + f·w and leg + (1 − f)·w seconds,
+and `reach_many` runs all origins in one compiled call (`dijkstra`), each on its own;
+each Reach keeps only its reached nodes.
 """
 
 from __future__ import annotations
@@ -31,18 +30,19 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from geo.walk.batch import node_seconds
+from geo.walk.dijkstra import reach_nodes
 from geo.walk.network import WalkNetwork
 from geo.walk.profiles import WalkProfile
 from geo.walk.snap import Snap
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Reach:
     """Seconds from one origin to every node reached within `cutoff_s`.
 
-    `nodes` are node indices (ascending) and `seconds` their walking seconds, origin leg
-    included; every other node is beyond the cutoff. `dense()` gives the full array.
+    `nodes` are node indices (nearest first) and `seconds` their walking seconds, origin
+    leg included; every other node is beyond the cutoff. `dense()` gives the full array.
+    Not frozen, so that building hundreds per call stays cheap; treat it as read-only.
     """
 
     network: WalkNetwork
@@ -63,12 +63,9 @@ class Reach:
         return out
 
 
-def _check(network: WalkNetwork, origins: Sequence[Snap], cutoff_s: float) -> None:
+def _check(cutoff_s: float) -> None:
     if not (cutoff_s >= 0 and np.isfinite(cutoff_s)):
         raise ValueError("cutoff_s must be a finite number >= 0")
-    for snap in origins:
-        if not 0 <= snap.edge_index < network.edge_count:
-            raise ValueError(f"snap edge_index {snap.edge_index} is not an edge of this network")
 
 
 def _origin_terms(
@@ -77,6 +74,9 @@ def _origin_terms(
     """Edge index, seconds to its u end, to its v end, and the off-network leg per origin."""
     weights = network.edge_seconds(profile)
     edge = np.array([s.edge_index for s in origins], dtype=np.int64)
+    bad = np.flatnonzero((edge < 0) | (edge >= network.edge_count))
+    if len(bad):
+        raise ValueError(f"snap edge_index {edge[bad[0]]} is not an edge of this network")
     offset = np.array([s.offset_m for s in origins], dtype=np.float64)
     leg = np.array([s.snap_distance_m for s in origins], dtype=np.float64) / profile.speed_m_s
     length = network.edge_length_m[edge]
@@ -93,28 +93,25 @@ def _origin_terms(
 def reach_many(
     network: WalkNetwork, profile: WalkProfile, origins: Sequence[Snap], cutoff_s: float
 ) -> list[Reach]:
-    """One Reach per origin (same order), from a few batched Dijkstra calls (`batch`).
+    """One Reach per origin (same order), all from one compiled Dijkstra call (`dijkstra`).
 
     An origin on an edge the profile may not use (steps, for a profile that avoids
     them) reaches nothing: snap with `avoid_steps=profile.avoid_steps` to avoid that.
     """
-    _check(network, origins, cutoff_s)
+    _check(cutoff_s)
     if not origins:
         return []
     edge, to_u, to_v, leg = _origin_terms(network, profile, origins)
-    xy = network.projection.xy(np.array([(s.lon, s.lat) for s in origins]))
-    found = node_seconds(
-        network,
-        network.graph(profile),
-        profile.speed_m_s,
-        xy,
-        (network.edge_u[edge], network.edge_v[edge]),
-        (leg + to_u, leg + to_v),
+    bounds, nodes, seconds = reach_nodes(
+        network.csr(profile),
+        np.stack((network.edge_u[edge], network.edge_v[edge]), axis=1),
+        np.stack((leg + to_u, leg + to_v), axis=1),
         float(cutoff_s),
     )
+    cuts = bounds.tolist()
     return [
-        Reach(network, profile, origin, float(cutoff_s), nodes, seconds)
-        for origin, (nodes, seconds) in zip(origins, found, strict=True)
+        Reach(network, profile, origin, float(cutoff_s), nodes[a:b], seconds[a:b])
+        for origin, a, b in zip(origins, cuts[:-1], cuts[1:], strict=True)
     ]
 
 
@@ -136,7 +133,6 @@ def seconds_to_targets(reach: Reach, targets: Sequence[Snap | None]) -> NDArray[
         return out
     snaps = [t for t in targets if t is not None]
     network, profile = reach.network, reach.profile
-    _check(network, snaps, reach.cutoff_s)
     edge, to_u, to_v, leg = _origin_terms(network, profile, snaps)
     dense = reach.dense()
     via_u = dense[network.edge_u[edge]] + to_u

@@ -106,8 +106,8 @@ def test_batched_reaches_on_the_ziyang_network_match_networkx(
     half_deg: float,
     seed: int,
 ) -> None:
-    """Crowded origins (±500 m of the 雁江 seat) and scattered ones (±5 km) take the two
-    batching paths (`geo.walk.batch`)."""
+    """Crowded origins (±500 m of the 雁江 seat, overlapping reaches) and scattered ones
+    (±5 km), all in one call."""
     profile = profiles[profile_code]
     points = random_points(ziyang, 30, seed=seed, centre=YANJIANG_SEAT, half_deg=half_deg)
     points = [
