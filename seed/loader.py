@@ -44,7 +44,8 @@ ON CONFLICT (code) DO UPDATE SET
 
 # Staging columns are the facility columns in order, with location as WKB and the search
 # document as text; the INSERT … SELECT below turns them into geography and tsvector.
-FACILITY_COLUMNS = (
+CREATE_SEED_FACILITY = (
+    "CREATE TEMP TABLE seed_facility ("
     "public_id text, name text, kinds text[], services text[], operator_name text, "
     "ownership text, address text, location_wkb bytea, city_code text, county_code text, "
     "township_code text, community_code text, phone text, opening_hours_text text, "
@@ -55,6 +56,7 @@ FACILITY_COLUMNS = (
     "accessibility text[], grade_scale text, grade_value smallint, status text, "
     "data_source text, is_sample boolean, last_verified_at timestamptz, extra jsonb, "
     "search_text text"
+    ") ON COMMIT DROP"
 )
 PLAIN_COLUMNS = (
     "public_id, name, kinds, services, operator_name, ownership, address, city_code, "
@@ -162,7 +164,7 @@ def _replace_regions(
 def _copy_facilities(
     cur: psycopg.Cursor[tuple[object, ...]], facilities: Sequence[FacilityRow]
 ) -> None:
-    cur.execute(f"CREATE TEMP TABLE seed_facility ({FACILITY_COLUMNS}) ON COMMIT DROP")
+    cur.execute(CREATE_SEED_FACILITY)
     cur.execute(
         "CREATE TEMP TABLE seed_hours (public_id text, weekday smallint, opens time, closes time)"
         " ON COMMIT DROP"
