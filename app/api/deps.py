@@ -186,19 +186,7 @@ def build_filter(
 
 def kinds_filter(settings: Settings, kind: list[str], city: str | None = None) -> FacilityFilter:
     """The public filter narrowed by kind (and city) only: default statuses, any hours."""
-    return build_filter(
-        settings,
-        kind=kind,
-        service=[],
-        status=[],
-        puhui=None,
-        has_vacancy=None,
-        open_now=False,
-        open_at=None,
-        age_years=None,
-        age_months=None,
-        city=city,
-    )
+    return FilterQuery(kind=kind, city=city).to_filter(settings)
 
 
 def check_limit(settings: Settings, limit: int | None) -> int:
