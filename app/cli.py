@@ -13,6 +13,7 @@ import asyncio
 import os
 import sys
 
+from app.db.distribution import citus_script
 from app.db.session import create_engine
 from app.domain.roles import Role
 from app.services.staff import create_staff
@@ -64,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     sub.add_parser("settings-table", help="print the README's configuration table")
     sub.add_parser("check-settings", help="validate the settings in the environment")
+    sub.add_parser("citus-script", help="print the SQL that would shard the registry by city")
     deliver = sub.add_parser("deliver-webhooks", help="deliver webhooks until stopped")
     deliver.add_argument("--once", action="store_true", help="stop when nothing is due")
     args = parser.parse_args(argv)
@@ -73,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "settings-table":
         print(markdown_table())
+        return 0
+    if args.command == "citus-script":
+        print(citus_script(), end="")
         return 0
     if args.command == "check-settings":
         load_settings()

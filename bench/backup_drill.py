@@ -201,8 +201,8 @@ def _prepare(dsn: str, load_sample_city: bool) -> None:
             "FROM generate_series(1, 200) g"
         )
         conn.execute(
-            "INSERT INTO facility_price (facility_id, item, amount_fen, unit) "
-            "SELECT id, '午餐', 1200 + id, 'meal' FROM facility"
+            "INSERT INTO facility_price (facility_id, city_code, item, amount_fen, unit) "
+            "SELECT id, city_code, '午餐', 1200 + id, 'meal' FROM facility"
         )
 
 

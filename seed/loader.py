@@ -72,13 +72,16 @@ SELECT {PLAIN_COLUMNS}, ST_GeogFromWKB(location_wkb), to_tsvector('simple', sear
 FROM seed_facility
 """  # noqa: S608 - constant column lists, no values
 INSERT_HOURS = """
-INSERT INTO facility_hours (facility_id, weekday, opens, closes)
-SELECT f.id, h.weekday, h.opens, h.closes FROM seed_hours h JOIN facility f USING (public_id)
+INSERT INTO facility_hours (facility_id, city_code, weekday, opens, closes)
+SELECT f.id, f.city_code, h.weekday, h.opens, h.closes
+FROM seed_hours h JOIN facility f USING (public_id)
+ORDER BY h.n
 """
 INSERT_PRICES = """
-INSERT INTO facility_price (facility_id, item, amount_fen, unit, puhui)
-SELECT f.id, p.item, p.amount_fen, p.unit, p.puhui
+INSERT INTO facility_price (facility_id, city_code, item, amount_fen, unit, puhui)
+SELECT f.id, f.city_code, p.item, p.amount_fen, p.unit, p.puhui
 FROM seed_price p JOIN facility f USING (public_id)
+ORDER BY p.n
 """
 
 
@@ -166,21 +169,22 @@ def _copy_facilities(
 ) -> None:
     cur.execute(CREATE_SEED_FACILITY)
     cur.execute(
-        "CREATE TEMP TABLE seed_hours (public_id text, weekday smallint, opens time, closes time)"
-        " ON COMMIT DROP"
+        "CREATE TEMP TABLE seed_hours (n bigint GENERATED ALWAYS AS IDENTITY, public_id text, "
+        "weekday smallint, opens time, closes time) ON COMMIT DROP"
     )
     cur.execute(
-        "CREATE TEMP TABLE seed_price (public_id text, item text, amount_fen integer, unit text,"
-        " puhui boolean) ON COMMIT DROP"
+        "CREATE TEMP TABLE seed_price (n bigint GENERATED ALWAYS AS IDENTITY, public_id text, "
+        "item text, amount_fen integer, unit text, puhui boolean) ON COMMIT DROP"
     )
     with cur.copy("COPY seed_facility FROM STDIN") as copy:
         for f in facilities:
             copy.write_row(_facility_copy_row(f))
-    with cur.copy("COPY seed_hours FROM STDIN") as copy:
+    # Rows keep the file's order (their ids, and so the listed order, follow it).
+    with cur.copy("COPY seed_hours (public_id, weekday, opens, closes) FROM STDIN") as copy:
         for f in facilities:
             for h in f.hours:
                 copy.write_row((f.public_id, h.weekday, h.opens.isoformat(), h.closes_text))
-    with cur.copy("COPY seed_price FROM STDIN") as copy:
+    with cur.copy("COPY seed_price (public_id, item, amount_fen, unit, puhui) FROM STDIN") as copy:
         for f in facilities:
             for p in f.prices:
                 copy.write_row((f.public_id, p.item, p.amount_fen, p.unit, p.puhui))

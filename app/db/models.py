@@ -13,9 +13,11 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     LargeBinary,
+    PrimaryKeyConstraint,
     SmallInteger,
     String,
     Text,
@@ -64,10 +66,13 @@ class Region(Base):
 
 
 class Facility(Base):
-    """A care site. `public_id` is the stable identifier callers see; `id` never leaves."""
+    """A care site. `public_id` is the stable identifier callers see; `id` never leaves.
+    Keys carry city_code so the registry can be sharded by city (app/db/distribution.py)."""
 
     __tablename__ = "facility"
     __table_args__ = (
+        PrimaryKeyConstraint("id", "city_code", name="facility_pkey"),
+        UniqueConstraint("public_id", "city_code", name="facility_public_id_key"),
         CheckConstraint(
             "status IN ('open','suspended','planned','under_construction','closed')",
             name="facility_status",
@@ -95,8 +100,8 @@ class Facility(Base):
         ),
     )
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
-    public_id: Mapped[str] = mapped_column(String(32), unique=True)
+    id: Mapped[int] = mapped_column(BigInteger, autoincrement=True)
+    public_id: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(Text)
     kinds: Mapped[list[str]] = mapped_column(ARRAY(Text))
     services: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
@@ -154,12 +159,19 @@ class FacilityPrice(Base):
     __table_args__ = (
         CheckConstraint("amount_fen >= 0", name="price_nonnegative"),
         CheckConstraint("unit IN ('month','day','meal','hour','once')", name="price_unit"),
+        PrimaryKeyConstraint("id", "city_code", name="facility_price_pkey"),
+        ForeignKeyConstraint(
+            ["facility_id", "city_code"],
+            ["facility.id", "facility.city_code"],
+            ondelete="CASCADE",
+            name="facility_price_facility_fkey",
+        ),
+        Index("ix_facility_price_facility_id", "facility_id"),
     )
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
-    facility_id: Mapped[int] = mapped_column(
-        ForeignKey("facility.id", ondelete="CASCADE"), index=True
-    )
+    id: Mapped[int] = mapped_column(BigInteger, autoincrement=True)
+    facility_id: Mapped[int] = mapped_column(BigInteger)
+    city_code: Mapped[str] = mapped_column(String(12), comment="the facility's")
     item: Mapped[str] = mapped_column(Text, comment="e.g. 床位费（护理型）, 午餐, 全日托")
     amount_fen: Mapped[int] = mapped_column(Integer)
     unit: Mapped[str] = mapped_column(String(8))
@@ -176,10 +188,18 @@ class FacilityHours(Base):
         CheckConstraint("weekday BETWEEN 1 AND 7", name="hours_weekday"),
         CheckConstraint("opens < closes", name="hours_order"),
         Index("facility_hours_day_ix", "facility_id", "weekday"),
+        PrimaryKeyConstraint("id", "city_code", name="facility_hours_pkey"),
+        ForeignKeyConstraint(
+            ["facility_id", "city_code"],
+            ["facility.id", "facility.city_code"],
+            ondelete="CASCADE",
+            name="facility_hours_facility_fkey",
+        ),
     )
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
-    facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BigInteger, autoincrement=True)
+    facility_id: Mapped[int] = mapped_column(BigInteger)
+    city_code: Mapped[str] = mapped_column(String(12), comment="the facility's")
     weekday: Mapped[int] = mapped_column(SmallInteger)
     opens = mapped_column(Time, nullable=False)
     closes = mapped_column(Time, nullable=False)
@@ -204,10 +224,10 @@ class WalkEdge(Base):
     __table_args__ = (
         CheckConstraint("length_m >= 0", name="walk_edge_length"),
         Index("walk_edge_geom_gix", "geom", postgresql_using="gist"),
-        Index("walk_edge_city_ix", "city_code"),
+        PrimaryKeyConstraint("city_code", "id", name="walk_edge_pkey"),
     )
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(BigInteger, autoincrement=True)
     city_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
     u: Mapped[int] = mapped_column(BigInteger)
     v: Mapped[int] = mapped_column(BigInteger)
@@ -223,8 +243,9 @@ class MapFeature(Base):
     """Context layers that explain walking times (rivers), with their source."""
 
     __tablename__ = "map_feature"
+    __table_args__ = (PrimaryKeyConstraint("city_code", "id", name="map_feature_pkey"),)
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(BigInteger, autoincrement=True)
     city_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
     kind: Mapped[str] = mapped_column(Text)
     name: Mapped[str] = mapped_column(Text)
@@ -271,9 +292,15 @@ class AuditEvent(Base):
     UPDATE, DELETE and TRUNCATE)."""
 
     __tablename__ = "audit_event"
-    __table_args__ = (Index("audit_event_object_ix", "object_type", "object_id"),)
+    __table_args__ = (
+        Index("audit_event_object_ix", "object_type", "object_id"),
+        PrimaryKeyConstraint("id", "city_code", name="audit_event_pkey"),
+    )
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(BigInteger, autoincrement=True)
+    city_code: Mapped[str] = mapped_column(
+        String(12), comment="the city whose registry the event concerns; empty if unknown"
+    )
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     actor_id: Mapped[int | None] = mapped_column(BigInteger)
     actor_role: Mapped[str | None] = mapped_column(Text)
@@ -317,14 +344,19 @@ class ApiKey(Base):
 class FacilityChange(Base):
     """The changes feed, compacted: each facility once, with the number of its latest change.
 
-    Written only by triggers on facility (migration 0004_api_keys); numbers come from the
+    Written only by triggers on facility (migrations 0004_api_keys, 0006_city_keys); numbers come from the
     one-row `change_counter`, locked until commit, so they become visible in order.
     """
 
     __tablename__ = "facility_change"
+    __table_args__ = (
+        PrimaryKeyConstraint("public_id", "city_code", name="facility_change_pkey"),
+        UniqueConstraint("seq", "city_code", name="facility_change_seq_key"),
+    )
 
-    public_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    public_id: Mapped[str] = mapped_column(String(32))
+    city_code: Mapped[str] = mapped_column(String(12), comment="the facility's; empty if unknown")
+    seq: Mapped[int] = mapped_column(BigInteger)
     deleted: Mapped[bool] = mapped_column(Boolean)
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -434,13 +466,19 @@ class WechatLoginCode(Base):
 
 class Favourite(Base):
     __tablename__ = "favourite"
+    __table_args__ = (
+        PrimaryKeyConstraint("resident_id", "facility_id", "city_code", name="favourite_pkey"),
+        ForeignKeyConstraint(
+            ["facility_id", "city_code"],
+            ["facility.id", "facility.city_code"],
+            ondelete="CASCADE",
+            name="favourite_facility_fkey",
+        ),
+    )
 
-    resident_id: Mapped[int] = mapped_column(
-        ForeignKey("resident.id", ondelete="CASCADE"), primary_key=True
-    )
-    facility_id: Mapped[int] = mapped_column(
-        ForeignKey("facility.id", ondelete="CASCADE"), primary_key=True
-    )
+    resident_id: Mapped[int] = mapped_column(ForeignKey("resident.id", ondelete="CASCADE"))
+    facility_id: Mapped[int] = mapped_column(BigInteger)
+    city_code: Mapped[str] = mapped_column(String(12), comment="the facility's")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
@@ -459,10 +497,18 @@ class FacilityReport(Base):
         ),
         Index("facility_report_queue_ix", "status", "facility_id"),
         Index("facility_report_resident_ix", "resident_id"),
+        PrimaryKeyConstraint("id", "city_code", name="facility_report_pkey"),
+        ForeignKeyConstraint(
+            ["facility_id", "city_code"],
+            ["facility.id", "facility.city_code"],
+            ondelete="CASCADE",
+            name="facility_report_facility_fkey",
+        ),
     )
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
-    facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BigInteger, autoincrement=True)
+    facility_id: Mapped[int] = mapped_column(BigInteger)
+    city_code: Mapped[str] = mapped_column(String(12), comment="the facility's")
     resident_id: Mapped[int | None] = mapped_column(ForeignKey("resident.id", ondelete="SET NULL"))
     api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id", ondelete="SET NULL"))
     kind: Mapped[str] = mapped_column(String(20))
@@ -476,23 +522,39 @@ class StaffFacility(Base):
     """The facilities a facility operator answers for."""
 
     __tablename__ = "staff_facility"
+    __table_args__ = (
+        PrimaryKeyConstraint("staff_id", "facility_id", "city_code", name="staff_facility_pkey"),
+        ForeignKeyConstraint(
+            ["facility_id", "city_code"],
+            ["facility.id", "facility.city_code"],
+            ondelete="CASCADE",
+            name="staff_facility_facility_fkey",
+        ),
+    )
 
-    staff_id: Mapped[int] = mapped_column(
-        ForeignKey("staff_account.id", ondelete="CASCADE"), primary_key=True
-    )
-    facility_id: Mapped[int] = mapped_column(
-        ForeignKey("facility.id", ondelete="CASCADE"), primary_key=True
-    )
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_account.id", ondelete="CASCADE"))
+    facility_id: Mapped[int] = mapped_column(BigInteger)
+    city_code: Mapped[str] = mapped_column(String(12), comment="the facility's")
 
 
 class VacancyReport(Base):
     """Every vacancy report kept; the facility row holds only the latest."""
 
     __tablename__ = "vacancy_report"
-    __table_args__ = (Index("vacancy_report_facility_ix", "facility_id", "reported_at"),)
+    __table_args__ = (
+        Index("vacancy_report_facility_ix", "facility_id", "reported_at"),
+        PrimaryKeyConstraint("id", "city_code", name="vacancy_report_pkey"),
+        ForeignKeyConstraint(
+            ["facility_id", "city_code"],
+            ["facility.id", "facility.city_code"],
+            ondelete="CASCADE",
+            name="vacancy_report_facility_fkey",
+        ),
+    )
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
-    facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BigInteger, autoincrement=True)
+    facility_id: Mapped[int] = mapped_column(BigInteger)
+    city_code: Mapped[str] = mapped_column(String(12), comment="the facility's")
     vacant_beds: Mapped[int | None] = mapped_column(Integer)
     vacant_childcare_places: Mapped[int | None] = mapped_column(Integer)
     reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -503,10 +565,20 @@ class PriceHistory(Base):
     """Every price list a facility has published, whole, from `valid_from`."""
 
     __tablename__ = "price_history"
-    __table_args__ = (Index("price_history_facility_ix", "facility_id", "valid_from"),)
+    __table_args__ = (
+        Index("price_history_facility_ix", "facility_id", "valid_from"),
+        PrimaryKeyConstraint("id", "city_code", name="price_history_pkey"),
+        ForeignKeyConstraint(
+            ["facility_id", "city_code"],
+            ["facility.id", "facility.city_code"],
+            ondelete="CASCADE",
+            name="price_history_facility_fkey",
+        ),
+    )
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
-    facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BigInteger, autoincrement=True)
+    facility_id: Mapped[int] = mapped_column(BigInteger)
+    city_code: Mapped[str] = mapped_column(String(12), comment="the facility's")
     prices: Mapped[list[dict[str, object]]] = mapped_column(JSONB)
     valid_from: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     actor_id: Mapped[int | None] = mapped_column(BigInteger)

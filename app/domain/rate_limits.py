@@ -24,6 +24,7 @@ class KeyPolicy:
     key_id: int
     name: str
     owner: str
+    city_code: str  # the city whose registry the key was issued for
     scopes: frozenset[Scope]
     rate_per_minute: int
     burst: int

@@ -78,6 +78,7 @@ async def issue_key(
             listed = _listed(row)
             await sq.insert_audit(
                 conn,
+                city_code=actor.city_code,
                 actor_id=actor.id,
                 actor_role=str(actor.role),
                 action="issue",
@@ -110,6 +111,7 @@ async def revoke_key(
             await kq.revoke_key(conn, key_id, datetime.now(UTC))
             await sq.insert_audit(
                 conn,
+                city_code=actor.city_code,
                 actor_id=actor.id,
                 actor_role=str(actor.role),
                 action="revoke",
@@ -156,6 +158,7 @@ class KeyRegistry:
                 key_id=row.id,
                 name=row.name,
                 owner=row.owner,
+                city_code=row.city_code,
                 scopes=frozenset(Scope(s) for s in row.scopes),
                 rate_per_minute=row.rate_per_minute,
                 burst=row.burst,

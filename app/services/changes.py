@@ -1,5 +1,6 @@
-"""The changes feed a mirror follows: every facility change, deletions included, in the
-order of a sequence that only grows (see migration 0004_api_keys for why it never skips)."""
+"""The changes feed a mirror follows: every change to one city's facilities, deletions
+included, in the order of the city's sequence, which only grows (see migrations
+0004_api_keys and 0006_city_keys for why it never skips)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from app.db.queries import changes as cq
 from app.services import render
 
 
-async def changes(engine: AsyncEngine, since: int, limit: int, coordsys: str) -> dict[str, Any]:
+async def changes(
+    engine: AsyncEngine, city_code: str, since: int, limit: int, coordsys: str
+) -> dict[str, Any]:
     async with engine.connect() as conn:
-        rows = await cq.changes_after(conn, since, limit + 1)
+        rows = await cq.changes_after(conn, city_code, since, limit + 1)
     page = rows[:limit]
     items = [change_item(row, coordsys) for row in page]
     return {

@@ -267,6 +267,7 @@ async def _audit_batch(
     summary = {k: v for k, v in report.items() if k not in ("errors", "duplicates")}
     await insert_audit(
         conn,
+        city_code=who.city_code,
         actor_id=who.id,
         actor_role=who.audit_role,
         action="import",

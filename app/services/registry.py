@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from app.db.keys import FacilityKey
 from app.db.queries import registry as rq
 from app.db.queries.staff import insert_audit
 from app.domain.facility_record import (
@@ -75,7 +76,9 @@ async def _reread(conn: AsyncConnection, public_id: str) -> Any:
 
 async def _view(conn: AsyncConnection, row: Any) -> dict[str, Any]:
     return render.facility_staff(
-        row, await rq.prices_of(conn, row.id), await rq.hours_of(conn, row.id)
+        row,
+        await rq.prices_of(conn, FacilityKey.of(row)),
+        await rq.hours_of(conn, FacilityKey.of(row)),
     )
 
 
@@ -89,6 +92,7 @@ async def _audit(
 ) -> None:
     await insert_audit(
         conn,
+        city_code=who.city_code,
         actor_id=who.id,
         actor_role=who.audit_role,
         action=action,
@@ -137,8 +141,11 @@ async def create_facility(
     errors = check_values(fields, creating=True)
     if errors:
         raise InvalidFields(errors)
-    public_id = new_public_id()
     async with engine.begin() as conn:
+        # Keys hold public ids unique per city; a new id is also unused in every other city.
+        public_id = new_public_id()
+        while await rq.facility_row(conn, public_id) is not None:  # pragma: no cover - 2⁻⁴⁸
+            public_id = new_public_id()
         (lon, lat), codes = await _placed(conn, who, public_id, point)
         values = {"data_source": f"staff:{who.username}", **fields, **codes, "public_id": public_id}
         document = facility_document(fields["name"], fields.get("address"), fields["kinds"])
@@ -211,7 +218,9 @@ async def edit_facility(
                 changes.get("address", row.address),
                 changes.get("kinds", row.kinds),
             )
-        await rq.update_facility(conn, row.id, changes, location=location, search_text=document)
+        await rq.update_facility(
+            conn, FacilityKey.of(row), changes, location=location, search_text=document
+        )
 
     return await _write(engine, who, public_id, if_match, "update", change)
 
@@ -222,7 +231,7 @@ async def delete_facility(
     """Soft delete: the row stays (restorable) and leaves every public answer."""
 
     async def change(conn: AsyncConnection, row: Any) -> None:
-        await rq.update_facility(conn, row.id, {"deleted_at": datetime.now(UTC)})
+        await rq.update_facility(conn, FacilityKey.of(row), {"deleted_at": datetime.now(UTC)})
 
     return await _write(engine, who, public_id, if_match, "delete", change)
 
@@ -231,7 +240,7 @@ async def restore_facility(
     engine: AsyncEngine, who: StaffIdentity, public_id: str, if_match: str | None
 ) -> Versioned:
     async def change(conn: AsyncConnection, row: Any) -> None:
-        await rq.update_facility(conn, row.id, {"deleted_at": None})
+        await rq.update_facility(conn, FacilityKey.of(row), {"deleted_at": None})
 
     return await _write(engine, who, public_id, if_match, "restore", change, live=False)
 
@@ -258,7 +267,7 @@ async def report_vacancy(
             raise InvalidFields(errors)
         await rq.update_facility(
             conn,
-            row.id,
+            FacilityKey.of(row),
             {
                 "vacant_beds": vacant_beds,
                 "vacant_childcare_places": vacant_childcare_places,
@@ -267,7 +276,7 @@ async def report_vacancy(
         )
         await rq.insert_vacancy_report(
             conn,
-            row.id,
+            FacilityKey.of(row),
             vacant_beds=vacant_beds,
             vacant_childcare_places=vacant_childcare_places,
             reported_at=reported_at,
@@ -287,8 +296,8 @@ async def replace_prices(
     """A new price list (integer fen per unit); the old lists stay in price_history."""
 
     async def change(conn: AsyncConnection, row: Any) -> None:
-        await rq.replace_prices(conn, row.id, prices, who.id)
-        await rq.update_facility(conn, row.id, {})
+        await rq.replace_prices(conn, FacilityKey.of(row), prices, who.id)
+        await rq.update_facility(conn, FacilityKey.of(row), {})
 
     return await _write(engine, who, public_id, if_match, "replace_prices", change)
 
@@ -303,8 +312,8 @@ async def replace_hours(
     """New weekly opening hours, (ISO weekday, 'HH:MM' opens, 'HH:MM' closes)."""
 
     async def change(conn: AsyncConnection, row: Any) -> None:
-        await rq.replace_hours(conn, row.id, hours)
-        await rq.update_facility(conn, row.id, {})
+        await rq.replace_hours(conn, FacilityKey.of(row), hours)
+        await rq.update_facility(conn, FacilityKey.of(row), {})
 
     return await _write(engine, who, public_id, if_match, "replace_hours", change)
 
@@ -318,8 +327,8 @@ async def history(
         if row is None:
             raise NotFound(f"no facility with id {public_id!r}")
         who.require_scope(placement(row))
-        vacancies = await rq.vacancy_history(conn, row.id, limit)
-        prices = await rq.price_history(conn, row.id, limit)
+        vacancies = await rq.vacancy_history(conn, FacilityKey.of(row), limit)
+        prices = await rq.price_history(conn, FacilityKey.of(row), limit)
     return {
         "id": public_id,
         "vacancy": [

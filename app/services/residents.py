@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.db.keys import FacilityKey
 from app.db.queries import residents as rq
 from app.db.queries import staff as sq
 from app.domain.passwords import new_token, token_digest
@@ -81,8 +82,8 @@ async def delete_account(engine: AsyncEngine, who: ResidentIdentity) -> None:
         await rq.delete_resident(conn, who.id)
 
 
-async def _facility(conn: Any, public_id: str) -> int:
-    found = await rq.facility_id(conn, public_id)
+async def _facility(conn: Any, public_id: str) -> FacilityKey:
+    found = await rq.facility_key(conn, public_id)
     if found is None:
         raise NotFound(f"no facility with id {public_id!r}")
     return found
@@ -142,7 +143,8 @@ async def report(
         report_id = await rq.insert_report(
             conn,
             {
-                "facility_id": facility,
+                "facility_id": facility.id,
+                "city_code": facility.city_code,
                 "resident_id": resident.id if resident else None,
                 "api_key_id": api_key_id,
                 "kind": str(kind),
@@ -189,9 +191,10 @@ async def set_report_status(
         )
         if row is None:
             raise NotFound(f"no report {report_id} among your facilities")
-        await rq.set_report_status(conn, report_id, str(status), datetime.now(UTC))
+        await rq.set_report_status(conn, report_id, staff.city_code, str(status), datetime.now(UTC))
         await sq.insert_audit(
             conn,
+            city_code=staff.city_code,
             actor_id=staff.id,
             actor_role=str(staff.role),
             action="set_status",

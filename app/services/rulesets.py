@@ -184,6 +184,7 @@ async def publish(
             version_id = await pq.insert_version(conn, values)
             await insert_audit(
                 conn,
+                city_code=city,
                 actor_id=who.id,
                 actor_role=str(who.role),
                 action="publish",

@@ -70,11 +70,12 @@ async def create_staff(
     try:
         async with engine.begin() as conn:
             staff_id = await sq.insert_staff(conn, values)
-            linked = await sq.link_facilities(conn, staff_id, facilities)
+            linked = await sq.link_facilities(conn, staff_id, city_code, facilities)
             if len(linked) != len(set(facilities)):
                 raise BadRequest("facilities", "unknown facility id")
             await sq.insert_audit(
                 conn,
+                city_code=city_code,
                 actor_id=actor.id if actor else None,
                 actor_role=str(actor.role) if actor else "bootstrap",
                 action="create",
@@ -106,6 +107,7 @@ async def sign_in(
         await sq.insert_token(conn, digest, row.id, expires)
         await sq.insert_audit(
             conn,
+            city_code=row.city_code,
             actor_id=row.id,
             actor_role=row.role,
             action="sign_in",

@@ -172,7 +172,8 @@ class WebhookDeliverer:
     async def _new_batch(self, conn: AsyncConnection, webhook: Any) -> Any | None:
         """The next batch after the cursor, stored before it is sent (None when the
         changes are all of events the webhook does not want: the cursor skips them)."""
-        rows = await cq.changes_after(conn, webhook.cursor, self.settings.webhook_batch_size)
+        size = self.settings.webhook_batch_size
+        rows = await cq.changes_after(conn, webhook.city_code, webhook.cursor, size)
         if not rows:
             return None
         wanted = set(webhook.events)

@@ -137,12 +137,13 @@ async def register(
                 "description": description,
                 "secret_salt": salt,
                 "secret_prefix": secret[:12],
-                "cursor": await wq.feed_position(conn),
+                "cursor": await wq.feed_position(conn, actor.city_code),
                 "created_by": actor.id,
             },
         )
         await sq.insert_audit(
             conn,
+            city_code=actor.city_code,
             actor_id=actor.id,
             actor_role=str(actor.role),
             action="register",
@@ -210,6 +211,7 @@ async def set_active(
         after = await wq.webhook_by_id(conn, webhook_id)
         await sq.insert_audit(
             conn,
+            city_code=actor.city_code,
             actor_id=actor.id,
             actor_role=str(actor.role),
             action="enable" if active else "disable",
@@ -237,6 +239,7 @@ async def rotate_secret(
         after = listed(await wq.webhook_by_id(conn, webhook_id))
         await sq.insert_audit(
             conn,
+            city_code=actor.city_code,
             actor_id=actor.id,
             actor_role=str(actor.role),
             action="rotate_secret",
@@ -256,6 +259,7 @@ async def remove(engine: AsyncEngine, actor: StaffIdentity, webhook_id: int) -> 
         await wq.delete_webhook(conn, webhook_id)
         await sq.insert_audit(
             conn,
+            city_code=actor.city_code,
             actor_id=actor.id,
             actor_role=str(actor.role),
             action="delete",

@@ -1,4 +1,5 @@
-"""The changes feed: a mirror that follows it stays exactly in step, deletions included."""
+"""The changes feed: a mirror that follows its city's feed stays exactly in step, deletions
+included; each city's changes are numbered by the city's own counter."""
 
 from __future__ import annotations
 
@@ -30,10 +31,14 @@ def follow(
             return since, seen
 
 
-def live_facilities(db_dsn: str) -> dict[str, str | None]:
+ZIYANG, CHENGDU = "512000", "510100"  # 武侯 is 成都's
+
+
+def live_facilities(db_dsn: str, city_code: str = ZIYANG) -> dict[str, str | None]:
     with psycopg.connect(db_dsn) as conn:
         rows = conn.execute(
-            "SELECT public_id, phone FROM facility WHERE deleted_at IS NULL"
+            "SELECT public_id, phone FROM facility WHERE deleted_at IS NULL AND city_code = %s",
+            [city_code],
         ).fetchall()
     return dict(rows)
 
@@ -41,16 +46,19 @@ def live_facilities(db_dsn: str) -> dict[str, str | None]:
 def test_a_mirror_stays_in_step_through_edits_and_deletions(
     client: TestClient, settings: Settings, db_dsn: str
 ) -> None:
-    key = {"X-API-Key": issue_key(client, admin_headers(client, settings))["key"]}
+    key = {"X-API-Key": issue_key(client, admin_headers(client, settings))["key"]}  # 资阳's
     mirror: dict[str, dict[str, Any]] = {}
     since, seen = follow(client, key, mirror, 0)
     live = live_facilities(db_dsn)
+    assert live and live_facilities(db_dsn, CHENGDU)
     assert {k: v["phone"] for k, v in mirror.items()} == live
     assert seen == sorted(seen) and len(set(seen)) == len(seen) == len(live)
     assert since == seen[-1]
 
     edited, soft_deleted, hard_deleted = sorted(live)[:3]
+    elsewhere = sorted(live_facilities(db_dsn, CHENGDU))[0]
     with psycopg.connect(db_dsn) as conn:
+        conn.execute("UPDATE facility SET phone = '028-1' WHERE public_id = %s", [elsewhere])
         conn.execute("UPDATE facility SET phone = '028-0000000' WHERE public_id = %s", [edited])
         conn.execute("UPDATE facility SET deleted_at = now() WHERE public_id = %s", [soft_deleted])
         conn.execute("DELETE FROM facility WHERE public_id = %s", [hard_deleted])
@@ -64,7 +72,7 @@ def test_a_mirror_stays_in_step_through_edits_and_deletions(
     assert len(seen_after) == 4 and min(seen_after) > since
     assert {k: v["phone"] for k, v in mirror.items()} == live_facilities(db_dsn)
     assert mirror[edited]["phone"] == "028-0000000" and "f_new000000001" in mirror
-    assert soft_deleted not in mirror and hard_deleted not in mirror
+    assert soft_deleted not in mirror and hard_deleted not in mirror and elsewhere not in mirror
     assert follow(client, key, mirror, since_after) == (since_after, [])
 
 
@@ -76,7 +84,7 @@ def test_the_feed_needs_an_api_key(client: TestClient) -> None:
 def test_numbers_become_visible_in_commit_order(db_dsn: str) -> None:
     """A writer that starts later waits for the earlier one's commit, so a reader never sees
     a higher number while a lower one is still uncommitted."""
-    first, second = sorted(live_facilities(db_dsn))[:2]
+    first, second = sorted(live_facilities(db_dsn))[:2]  # in one city
     with psycopg.connect(db_dsn) as early:
         early.execute("UPDATE facility SET phone = 'a' WHERE public_id = %s", [first])
 
@@ -100,3 +108,25 @@ def test_numbers_become_visible_in_commit_order(db_dsn: str) -> None:
             ).fetchall()
         )
     assert top is not None and top[0] < seqs[first] < seqs[second]
+
+
+def test_writers_in_different_cities_do_not_wait_for_each_other(db_dsn: str) -> None:
+    """Each city's counter is its own row: a write in 成都 (武侯) goes through while one in 资阳
+    is still open, and takes the next number of 成都's sequence."""
+    ziyang = sorted(live_facilities(db_dsn))[0]
+    wuhou = sorted(live_facilities(db_dsn, CHENGDU))[0]
+    with psycopg.connect(db_dsn) as reader:
+        top = reader.execute(
+            "SELECT seq FROM change_counter WHERE city_code = %s", [CHENGDU]
+        ).fetchone()
+    with psycopg.connect(db_dsn) as early:
+        early.execute("UPDATE facility SET phone = 'a' WHERE public_id = %s", [ziyang])
+        with psycopg.connect(db_dsn) as other:
+            other.execute("SET lock_timeout = '5s'")
+            other.execute("UPDATE facility SET phone = 'b' WHERE public_id = %s", [wuhou])
+            other.commit()
+            seq = other.execute(
+                "SELECT seq FROM facility_change WHERE public_id = %s", [wuhou]
+            ).fetchone()
+        early.rollback()
+    assert top is not None and seq == (top[0] + 1,)

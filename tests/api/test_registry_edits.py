@@ -236,6 +236,7 @@ def test_the_application_role_cannot_alter_audit_events(
     with psycopg.connect(db_dsn) as conn:
         conn.execute("SET ROLE yilao_app")
         conn.execute(
-            "INSERT INTO audit_event (action, object_type, object_id) VALUES ('note', 'x', '1')"
+            "INSERT INTO audit_event (city_code, action, object_type, object_id) "
+            "VALUES ('', 'note', 'x', '1')"
         )
         assert conn.execute("SELECT count(*) FROM audit_event").fetchone() == (4,)

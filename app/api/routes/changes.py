@@ -26,7 +26,7 @@ async def facility_changes(
     ] = 0,
     coordsys: CoordSysDep = "wgs84",
 ) -> Response:
-    """Facility changes after `since`, oldest first: upserts carry the facility as it is now,
-    deletions only its id. Repeat with `next_since` while `more` is true; a mirror that
-    applies them in order is exactly in step."""
-    return json_response(await feed.changes(engine, since, limit, coordsys))
+    """Changes to the facilities of the key's city after `since`, oldest first: upserts
+    carry the facility as it is now, deletions only its id. Repeat with `next_since` while
+    `more` is true; a mirror that applies them in order is exactly in step."""
+    return json_response(await feed.changes(engine, key.city_code, since, limit, coordsys))

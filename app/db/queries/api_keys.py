@@ -30,7 +30,7 @@ async def insert_key(conn: AsyncConnection, values: dict[str, Any]) -> Any:
 
 
 async def active_key_by_digest(conn: AsyncConnection, digest: str) -> Any | None:
-    stmt = select(K.id, K.name, K.owner, K.scopes, K.rate_per_minute, K.burst).where(
+    stmt = select(K.id, K.name, K.owner, K.city_code, K.scopes, K.rate_per_minute, K.burst).where(
         K.key_sha256 == digest, K.revoked_at.is_(None)
     )
     return (await conn.execute(stmt)).first()

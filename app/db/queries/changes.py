@@ -15,9 +15,11 @@ C = FacilityChange.__table__.c
 F = Facility.__table__.c
 
 
-async def changes_after(conn: AsyncConnection, since: int, limit: int) -> Sequence[Any]:
-    """Up to `limit` changes with seq > since, each with the facility's current row (columns
-    are NULL when the facility is gone)."""
+async def changes_after(
+    conn: AsyncConnection, city_code: str, since: int, limit: int
+) -> Sequence[Any]:
+    """Up to `limit` of a city's changes with seq > since, each with the facility's current
+    row (columns are NULL when the facility is gone)."""
     stmt = (
         select(
             C.seq,
@@ -28,8 +30,8 @@ async def changes_after(conn: AsyncConnection, since: int, limit: int) -> Sequen
             *SUMMARY_COLUMNS,
         )
         .select_from(FacilityChange.__table__)
-        .outerjoin(Facility.__table__, F.public_id == C.public_id)
-        .where(C.seq > since)
+        .outerjoin(Facility.__table__, (F.public_id == C.public_id) & (F.city_code == C.city_code))
+        .where(C.city_code == city_code, C.seq > since)
         .order_by(C.seq)
         .limit(limit)
     )

@@ -30,6 +30,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.db import spatial
+from app.db.keys import FacilityKey
 from app.db.models import Facility, FacilityHours, FacilityPrice, Region
 from app.domain.filters import FacilityFilter
 
@@ -93,6 +94,7 @@ def _filter_clauses(flt: FacilityFilter) -> list[ColumnElement[bool]]:
         clauses.append(
             exists().where(
                 h.facility_id == F.id,
+                h.city_code == F.city_code,
                 h.weekday == bindparam("open_weekday", type_=Integer),
                 h.opens <= at,
                 h.closes > at,
@@ -270,7 +272,7 @@ async def facility_detail(
     prices = (
         await conn.execute(
             select(p.item, p.amount_fen, p.unit, p.puhui)
-            .where(p.facility_id == row.id)
+            .where(FacilityKey.of(row).matches(p))
             .order_by(p.id)
         )
     ).all()
@@ -281,7 +283,7 @@ async def facility_detail(
             func.extract("epoch", h.opens).label("opens_s"),
             func.extract("epoch", h.closes).label("closes_s"),  # 24:00 has no Python time
         )
-        .where(h.facility_id == row.id)
+        .where(FacilityKey.of(row).matches(h))
         .order_by(h.weekday, h.opens)
     )
     hours = (await conn.execute(hours_stmt)).all()

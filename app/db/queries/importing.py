@@ -229,6 +229,7 @@ async def insert_staged(
     columns = [*placed, "search_tokens", "import_batch_id", *RECORD_COLUMNS]
     result = await conn.execute(insert(Facility).from_select(columns, source))
     audit = select(
+        S.city_code,
         literal(actor_id, BigInteger),
         literal(actor_role, Text),
         literal("import", Text),
@@ -238,7 +239,8 @@ async def insert_staged(
     )
     await conn.execute(
         insert(AuditEvent).from_select(
-            ["actor_id", "actor_role", "action", "object_type", "object_id", "after"], audit
+            ["city_code", "actor_id", "actor_role", "action", "object_type", "object_id", "after"],
+            audit,
         )
     )
     return int(result.rowcount)

@@ -103,7 +103,8 @@ async def puhui_facilities_in_region(
     conn: AsyncConnection, region_code: str, level: str
 ) -> Sequence[Any]:
     """Live 普惠 facilities with at least one 普惠 listed price, in a region, by public id."""
-    has_price = select(P.id).where(P.facility_id == F.id, P.puhui.is_(True)).exists()
+    listed = (P.facility_id == F.id) & (P.city_code == F.city_code)
+    has_price = select(P.id).where(listed, P.puhui.is_(True)).exists()
     stmt = (
         select(*PRICING_COLUMNS, F.puhui_certified_on)
         .where(

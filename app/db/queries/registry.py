@@ -11,6 +11,7 @@ from sqlalchemy import Float, Text, Time, bindparam, cast, delete, func, insert,
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.db import spatial
+from app.db.keys import FacilityKey
 from app.db.models import (
     AuditEvent,
     Facility,
@@ -65,7 +66,7 @@ async def insert_facility(
 
 async def update_facility(
     conn: AsyncConnection,
-    facility_id: int,
+    facility: FacilityKey,
     values: dict[str, Any],
     *,
     location: tuple[float, float] | None = None,
@@ -77,38 +78,34 @@ async def update_facility(
         extra["location"] = _located(*location)
     if search_text is not None:
         extra["search_tokens"] = func.to_tsvector("simple", search_text)
-    stmt = (
-        update(Facility).where(F.id == facility_id).values(**values, **extra).returning(F.version)
-    )
+    where = facility.matches(F, "id")
+    stmt = update(Facility).where(where).values(**values, **extra).returning(F.version)
     return int((await conn.execute(stmt)).scalar_one())
 
 
-async def prices_of(conn: AsyncConnection, facility_id: int) -> list[dict[str, Any]]:
-    stmt = select(P.item, P.amount_fen, P.unit, P.puhui).where(P.facility_id == facility_id)
+async def prices_of(conn: AsyncConnection, facility: FacilityKey) -> list[dict[str, Any]]:
+    stmt = select(P.item, P.amount_fen, P.unit, P.puhui).where(facility.matches(P))
     return [dict(r._mapping) for r in (await conn.execute(stmt.order_by(P.id))).all()]
 
 
 async def replace_prices(
-    conn: AsyncConnection, facility_id: int, prices: Sequence[dict[str, Any]], actor_id: int
+    conn: AsyncConnection, facility: FacilityKey, prices: Sequence[dict[str, Any]], actor_id: int
 ) -> None:
     """The new price list replaces the old; the whole list is kept in price_history."""
-    await conn.execute(delete(FacilityPrice).where(P.facility_id == facility_id))
+    key = {"facility_id": facility.id, "city_code": facility.city_code}
+    await conn.execute(delete(FacilityPrice).where(facility.matches(P)))
     if prices:
-        await conn.execute(
-            insert(FacilityPrice), [{**p, "facility_id": facility_id} for p in prices]
-        )
-    await conn.execute(
-        insert(PriceHistory).values(facility_id=facility_id, prices=list(prices), actor_id=actor_id)
-    )
+        await conn.execute(insert(FacilityPrice), [{**p, **key} for p in prices])
+    await conn.execute(insert(PriceHistory).values(**key, prices=list(prices), actor_id=actor_id))
 
 
-async def hours_of(conn: AsyncConnection, facility_id: int) -> list[dict[str, Any]]:
+async def hours_of(conn: AsyncConnection, facility: FacilityKey) -> list[dict[str, Any]]:
     """Weekly hours as seconds after local midnight (24:00 has no Python time)."""
     stmt = select(
         H.weekday,
         func.extract("epoch", H.opens).label("opens_s"),
         func.extract("epoch", H.closes).label("closes_s"),
-    ).where(H.facility_id == facility_id)
+    ).where(facility.matches(H))
     rows = (await conn.execute(stmt.order_by(H.weekday, H.opens))).all()
     return [
         {"weekday": r.weekday, "opens_s": int(r.opens_s), "closes_s": int(r.closes_s)} for r in rows
@@ -116,16 +113,17 @@ async def hours_of(conn: AsyncConnection, facility_id: int) -> list[dict[str, An
 
 
 async def replace_hours(
-    conn: AsyncConnection, facility_id: int, hours: Sequence[tuple[int, str, str]]
+    conn: AsyncConnection, facility: FacilityKey, hours: Sequence[tuple[int, str, str]]
 ) -> None:
     """(weekday, 'HH:MM', 'HH:MM') rows replace the facility's weekly hours."""
-    await conn.execute(delete(FacilityHours).where(H.facility_id == facility_id))
+    await conn.execute(delete(FacilityHours).where(facility.matches(H)))
     if hours:
         await conn.execute(
             insert(FacilityHours).values(
                 [
                     {
-                        "facility_id": facility_id,
+                        "facility_id": facility.id,
+                        "city_code": facility.city_code,
                         "weekday": d,
                         "opens": cast(cast(o, Text), Time),
                         "closes": cast(cast(c, Text), Time),
@@ -138,7 +136,7 @@ async def replace_hours(
 
 async def insert_vacancy_report(
     conn: AsyncConnection,
-    facility_id: int,
+    facility: FacilityKey,
     *,
     vacant_beds: int | None,
     vacant_childcare_places: int | None,
@@ -147,7 +145,8 @@ async def insert_vacancy_report(
 ) -> None:
     await conn.execute(
         insert(VacancyReport).values(
-            facility_id=facility_id,
+            facility_id=facility.id,
+            city_code=facility.city_code,
             vacant_beds=vacant_beds,
             vacant_childcare_places=vacant_childcare_places,
             reported_at=reported_at,
@@ -156,22 +155,24 @@ async def insert_vacancy_report(
     )
 
 
-async def vacancy_history(conn: AsyncConnection, facility_id: int, limit: int) -> Sequence[Any]:
+async def vacancy_history(
+    conn: AsyncConnection, facility: FacilityKey, limit: int
+) -> Sequence[Any]:
     v = VacancyReport.__table__.c
     stmt = (
         select(v.vacant_beds, v.vacant_childcare_places, v.reported_at, v.actor_id)
-        .where(v.facility_id == facility_id)
+        .where(facility.matches(v))
         .order_by(v.reported_at.desc(), v.id.desc())
         .limit(limit)
     )
     return (await conn.execute(stmt)).all()
 
 
-async def price_history(conn: AsyncConnection, facility_id: int, limit: int) -> Sequence[Any]:
+async def price_history(conn: AsyncConnection, facility: FacilityKey, limit: int) -> Sequence[Any]:
     h = PriceHistory.__table__.c
     stmt = (
         select(h.prices, h.valid_from, h.actor_id)
-        .where(h.facility_id == facility_id)
+        .where(facility.matches(h))
         .order_by(h.valid_from.desc(), h.id.desc())
         .limit(limit)
     )

@@ -10,6 +10,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.db.keys import FacilityKey
 from app.db.models import (
     Facility,
     FacilityReport,
@@ -69,32 +70,34 @@ async def delete_resident(conn: AsyncConnection, resident_id: int) -> None:
     await conn.execute(delete(Resident).where(Resident.__table__.c.id == resident_id))
 
 
-async def facility_id(conn: AsyncConnection, public_id: str) -> int | None:
-    stmt = select(F.id).where(F.public_id == public_id, F.deleted_at.is_(None))
-    found = (await conn.execute(stmt)).scalar_one_or_none()
-    return None if found is None else int(found)
+async def facility_key(conn: AsyncConnection, public_id: str) -> FacilityKey | None:
+    stmt = select(F.id, F.city_code).where(F.public_id == public_id, F.deleted_at.is_(None))
+    found = (await conn.execute(stmt)).first()
+    return None if found is None else FacilityKey.of(found)
 
 
-async def add_favourite(conn: AsyncConnection, resident_id: int, facility: int) -> None:
-    stmt = pg_insert(Favourite).values(resident_id=resident_id, facility_id=facility)
+async def add_favourite(conn: AsyncConnection, resident_id: int, facility: FacilityKey) -> None:
+    stmt = pg_insert(Favourite).values(
+        resident_id=resident_id, facility_id=facility.id, city_code=facility.city_code
+    )
     await conn.execute(stmt.on_conflict_do_nothing())
 
 
-async def remove_favourite(conn: AsyncConnection, resident_id: int, facility: int) -> None:
-    await conn.execute(
-        delete(Favourite).where(V.resident_id == resident_id, V.facility_id == facility)
-    )
+async def remove_favourite(conn: AsyncConnection, resident_id: int, facility: FacilityKey) -> None:
+    await conn.execute(delete(Favourite).where(V.resident_id == resident_id, facility.matches(V)))
 
 
 async def favourites(conn: AsyncConnection, resident_id: int) -> Sequence[Any]:
     stmt = (
         select(F.public_id, F.name, F.phone, F.address, F.status, V.created_at)
-        .join(Facility.__table__, F.id == V.facility_id)
+        .join(Facility.__table__, (F.id == V.facility_id) & (F.city_code == V.city_code))
         .where(V.resident_id == resident_id, F.deleted_at.is_(None))
         .order_by(V.created_at.desc(), F.public_id)
     )
     return (await conn.execute(stmt)).all()
 
+
+ON_FACILITY = (F.id == P.facility_id) & (F.city_code == P.city_code)
 
 REPORT_COLUMNS = (
     P.id,
@@ -116,7 +119,7 @@ async def insert_report(conn: AsyncConnection, values: dict[str, Any]) -> int:
 async def reports_of_resident(conn: AsyncConnection, resident_id: int) -> Sequence[Any]:
     stmt = (
         select(*REPORT_COLUMNS)
-        .join(Facility.__table__, F.id == P.facility_id)
+        .join(Facility.__table__, ON_FACILITY)
         .where(P.resident_id == resident_id)
         .order_by(P.id)
     )
@@ -143,8 +146,8 @@ async def report_queue(
     facilities for an operator), oldest first."""
     stmt = (
         select(*REPORT_COLUMNS)
-        .join(Facility.__table__, F.id == P.facility_id)
-        .where(F.city_code == city_code)
+        .join(Facility.__table__, ON_FACILITY)
+        .where(P.city_code == city_code)
         .order_by(P.id)
     )
     stmt = _in_scope(stmt, region_code, own)
@@ -162,16 +165,15 @@ async def report_in_scope(
 ) -> Any | None:
     stmt = (
         select(*REPORT_COLUMNS)
-        .join(Facility.__table__, F.id == P.facility_id)
-        .where(P.id == report_id, F.city_code == city_code)
+        .join(Facility.__table__, ON_FACILITY)
+        .where(P.id == report_id, P.city_code == city_code)
     )
     stmt = _in_scope(stmt, region_code, own)
     return (await conn.execute(stmt)).first()
 
 
 async def set_report_status(
-    conn: AsyncConnection, report_id: int, status: str, at: datetime
+    conn: AsyncConnection, report_id: int, city_code: str, status: str, at: datetime
 ) -> None:
-    await conn.execute(
-        update(FacilityReport).where(P.id == report_id).values(status=status, updated_at=at)
-    )
+    stmt = update(FacilityReport).where(P.id == report_id, P.city_code == city_code)
+    await conn.execute(stmt.values(status=status, updated_at=at))

@@ -27,30 +27,31 @@ async def insert_staff(conn: AsyncConnection, values: dict[str, Any]) -> int:
 
 
 async def link_facilities(
-    conn: AsyncConnection, staff_id: int, public_ids: Sequence[str]
+    conn: AsyncConnection, staff_id: int, city_code: str, public_ids: Sequence[str]
 ) -> list[str]:
-    """Make an operator answer for these facilities; the public ids that exist."""
+    """Make an operator answer for these facilities of their city; the public ids found."""
     if not public_ids:
         return []
     f = Facility.__table__.c
+    found = select(literal(staff_id), f.id, f.city_code).where(
+        f.public_id.in_(list(public_ids)), f.city_code == city_code
+    )
     stmt = (
         insert(StaffFacility)
-        .from_select(
-            ["staff_id", "facility_id"],
-            select(literal(staff_id), f.id).where(f.public_id.in_(list(public_ids))),
-        )
+        .from_select(["staff_id", "facility_id", "city_code"], found)
         .returning(StaffFacility.__table__.c.facility_id)
     )
     ids = [r[0] for r in (await conn.execute(stmt)).all()]
-    found = await conn.execute(select(f.public_id).where(f.id.in_(ids)))
-    return [r[0] for r in found.all()]
+    named = select(f.public_id).where(f.id.in_(ids), f.city_code == city_code)
+    return [r[0] for r in (await conn.execute(named)).all()]
 
 
 async def staff_facilities(conn: AsyncConnection, staff_id: int) -> list[str]:
     """Public ids of the facilities an operator answers for."""
     f = Facility.__table__.c
     sf = StaffFacility.__table__.c
-    stmt = select(f.public_id).join(StaffFacility.__table__, sf.facility_id == f.id)
+    on = (sf.facility_id == f.id) & (sf.city_code == f.city_code)
+    stmt = select(f.public_id).join(StaffFacility.__table__, on)
     return [r[0] for r in (await conn.execute(stmt.where(sf.staff_id == staff_id))).all()]
 
 
@@ -78,6 +79,7 @@ async def delete_expired_tokens(conn: AsyncConnection, now: datetime) -> None:
 async def insert_audit(
     conn: AsyncConnection,
     *,
+    city_code: str,
     actor_id: int | None,
     actor_role: str | None,
     action: str,
@@ -89,6 +91,7 @@ async def insert_audit(
     """Record one event; call inside the transaction of the change it describes."""
     await conn.execute(
         insert(AuditEvent).values(
+            city_code=city_code,
             actor_id=actor_id,
             actor_role=actor_role,
             action=action,

@@ -60,9 +60,10 @@ async def insert_webhook(conn: AsyncConnection, values: dict[str, Any]) -> Any:
     return await webhook_by_id(conn, webhook_id)
 
 
-async def feed_position(conn: AsyncConnection) -> int:
-    """The seq of the latest committed change (0 with none)."""
-    return int((await conn.execute(select(func.coalesce(func.max(C.seq), 0)))).scalar_one())
+async def feed_position(conn: AsyncConnection, city_code: str) -> int:
+    """The seq of the city's latest committed change (0 with none)."""
+    stmt = select(func.coalesce(func.max(C.seq), 0)).where(C.city_code == city_code)
+    return int((await conn.execute(stmt)).scalar_one())
 
 
 async def count_for_owner(conn: AsyncConnection, city_code: str, api_key_id: int | None) -> int:
@@ -130,7 +131,7 @@ def _due() -> ColumnElement[bool]:
         ~exists().where(K.id == W.api_key_id, K.revoked_at.is_not(None)),
         or_(
             exists().where(D.webhook_id == W.id, D.status == "pending"),
-            exists().where(C.seq > W.cursor),
+            exists().where(C.city_code == W.city_code, C.seq > W.cursor),
         ),
     )
 
@@ -162,7 +163,7 @@ async def due_webhook(conn: AsyncConnection, webhook_id: int) -> Any | None:
     previous = case(
         (W.previous_secret_until > func.now(), W.previous_secret_salt), else_=None
     ).label("previous_salt")
-    stmt = select(W.id, W.url, W.events, W.cursor, W.secret_salt, previous).where(
+    stmt = select(W.id, W.city_code, W.url, W.events, W.cursor, W.secret_salt, previous).where(
         W.id == webhook_id, _due()
     )
     return (await conn.execute(stmt)).first()
