@@ -29,6 +29,16 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
+def _of_facility(table: str) -> ForeignKeyConstraint:
+    """A child's reference to its facility, by the facility's whole key (id, city)."""
+    return ForeignKeyConstraint(
+        ["facility_id", "city_code"],
+        ["facility.id", "facility.city_code"],
+        ondelete="CASCADE",
+        name=f"{table}_facility_fkey",
+    )
+
+
 class Base(DeclarativeBase):
     pass
 
@@ -160,12 +170,7 @@ class FacilityPrice(Base):
         CheckConstraint("amount_fen >= 0", name="price_nonnegative"),
         CheckConstraint("unit IN ('month','day','meal','hour','once')", name="price_unit"),
         PrimaryKeyConstraint("id", "city_code", name="facility_price_pkey"),
-        ForeignKeyConstraint(
-            ["facility_id", "city_code"],
-            ["facility.id", "facility.city_code"],
-            ondelete="CASCADE",
-            name="facility_price_facility_fkey",
-        ),
+        _of_facility("facility_price"),
         Index("ix_facility_price_facility_id", "facility_id"),
     )
 
@@ -189,12 +194,7 @@ class FacilityHours(Base):
         CheckConstraint("opens < closes", name="hours_order"),
         Index("facility_hours_day_ix", "facility_id", "weekday"),
         PrimaryKeyConstraint("id", "city_code", name="facility_hours_pkey"),
-        ForeignKeyConstraint(
-            ["facility_id", "city_code"],
-            ["facility.id", "facility.city_code"],
-            ondelete="CASCADE",
-            name="facility_hours_facility_fkey",
-        ),
+        _of_facility("facility_hours"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, autoincrement=True)
@@ -344,8 +344,9 @@ class ApiKey(Base):
 class FacilityChange(Base):
     """The changes feed, compacted: each facility once, with the number of its latest change.
 
-    Written only by triggers on facility (migrations 0004_api_keys, 0006_city_keys); numbers come from the
-    one-row `change_counter`, locked until commit, so they become visible in order.
+    Written only by triggers on facility (migrations 0004_api_keys, 0006_city_keys); numbers
+    come from the city's row of `change_counter`, locked until commit, so they become
+    visible in order.
     """
 
     __tablename__ = "facility_change"
@@ -468,12 +469,7 @@ class Favourite(Base):
     __tablename__ = "favourite"
     __table_args__ = (
         PrimaryKeyConstraint("resident_id", "facility_id", "city_code", name="favourite_pkey"),
-        ForeignKeyConstraint(
-            ["facility_id", "city_code"],
-            ["facility.id", "facility.city_code"],
-            ondelete="CASCADE",
-            name="favourite_facility_fkey",
-        ),
+        _of_facility("favourite"),
     )
 
     resident_id: Mapped[int] = mapped_column(ForeignKey("resident.id", ondelete="CASCADE"))
@@ -498,12 +494,7 @@ class FacilityReport(Base):
         Index("facility_report_queue_ix", "status", "facility_id"),
         Index("facility_report_resident_ix", "resident_id"),
         PrimaryKeyConstraint("id", "city_code", name="facility_report_pkey"),
-        ForeignKeyConstraint(
-            ["facility_id", "city_code"],
-            ["facility.id", "facility.city_code"],
-            ondelete="CASCADE",
-            name="facility_report_facility_fkey",
-        ),
+        _of_facility("facility_report"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, autoincrement=True)
@@ -524,12 +515,7 @@ class StaffFacility(Base):
     __tablename__ = "staff_facility"
     __table_args__ = (
         PrimaryKeyConstraint("staff_id", "facility_id", "city_code", name="staff_facility_pkey"),
-        ForeignKeyConstraint(
-            ["facility_id", "city_code"],
-            ["facility.id", "facility.city_code"],
-            ondelete="CASCADE",
-            name="staff_facility_facility_fkey",
-        ),
+        _of_facility("staff_facility"),
     )
 
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff_account.id", ondelete="CASCADE"))
@@ -544,12 +530,7 @@ class VacancyReport(Base):
     __table_args__ = (
         Index("vacancy_report_facility_ix", "facility_id", "reported_at"),
         PrimaryKeyConstraint("id", "city_code", name="vacancy_report_pkey"),
-        ForeignKeyConstraint(
-            ["facility_id", "city_code"],
-            ["facility.id", "facility.city_code"],
-            ondelete="CASCADE",
-            name="vacancy_report_facility_fkey",
-        ),
+        _of_facility("vacancy_report"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, autoincrement=True)
@@ -568,12 +549,7 @@ class PriceHistory(Base):
     __table_args__ = (
         Index("price_history_facility_ix", "facility_id", "valid_from"),
         PrimaryKeyConstraint("id", "city_code", name="price_history_pkey"),
-        ForeignKeyConstraint(
-            ["facility_id", "city_code"],
-            ["facility.id", "facility.city_code"],
-            ondelete="CASCADE",
-            name="price_history_facility_fkey",
-        ),
+        _of_facility("price_history"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, autoincrement=True)

@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from app.db.keys import FacilityKey
 from app.db.queries import registry as rq
 from app.db.queries.staff import insert_audit
 from app.domain.facility_record import (
@@ -77,8 +76,8 @@ async def _reread(conn: AsyncConnection, public_id: str) -> Any:
 async def _view(conn: AsyncConnection, row: Any) -> dict[str, Any]:
     return render.facility_staff(
         row,
-        await rq.prices_of(conn, FacilityKey.of(row)),
-        await rq.hours_of(conn, FacilityKey.of(row)),
+        await rq.prices_of(conn, row),
+        await rq.hours_of(conn, row),
     )
 
 
@@ -218,9 +217,7 @@ async def edit_facility(
                 changes.get("address", row.address),
                 changes.get("kinds", row.kinds),
             )
-        await rq.update_facility(
-            conn, FacilityKey.of(row), changes, location=location, search_text=document
-        )
+        await rq.update_facility(conn, row, changes, location=location, search_text=document)
 
     return await _write(engine, who, public_id, if_match, "update", change)
 
@@ -231,7 +228,7 @@ async def delete_facility(
     """Soft delete: the row stays (restorable) and leaves every public answer."""
 
     async def change(conn: AsyncConnection, row: Any) -> None:
-        await rq.update_facility(conn, FacilityKey.of(row), {"deleted_at": datetime.now(UTC)})
+        await rq.update_facility(conn, row, {"deleted_at": datetime.now(UTC)})
 
     return await _write(engine, who, public_id, if_match, "delete", change)
 
@@ -240,7 +237,7 @@ async def restore_facility(
     engine: AsyncEngine, who: StaffIdentity, public_id: str, if_match: str | None
 ) -> Versioned:
     async def change(conn: AsyncConnection, row: Any) -> None:
-        await rq.update_facility(conn, FacilityKey.of(row), {"deleted_at": None})
+        await rq.update_facility(conn, row, {"deleted_at": None})
 
     return await _write(engine, who, public_id, if_match, "restore", change, live=False)
 
@@ -267,7 +264,7 @@ async def report_vacancy(
             raise InvalidFields(errors)
         await rq.update_facility(
             conn,
-            FacilityKey.of(row),
+            row,
             {
                 "vacant_beds": vacant_beds,
                 "vacant_childcare_places": vacant_childcare_places,
@@ -276,7 +273,7 @@ async def report_vacancy(
         )
         await rq.insert_vacancy_report(
             conn,
-            FacilityKey.of(row),
+            row,
             vacant_beds=vacant_beds,
             vacant_childcare_places=vacant_childcare_places,
             reported_at=reported_at,
@@ -296,8 +293,8 @@ async def replace_prices(
     """A new price list (integer fen per unit); the old lists stay in price_history."""
 
     async def change(conn: AsyncConnection, row: Any) -> None:
-        await rq.replace_prices(conn, FacilityKey.of(row), prices, who.id)
-        await rq.update_facility(conn, FacilityKey.of(row), {})
+        await rq.replace_prices(conn, row, prices, who.id)
+        await rq.update_facility(conn, row, {})
 
     return await _write(engine, who, public_id, if_match, "replace_prices", change)
 
@@ -312,8 +309,8 @@ async def replace_hours(
     """New weekly opening hours, (ISO weekday, 'HH:MM' opens, 'HH:MM' closes)."""
 
     async def change(conn: AsyncConnection, row: Any) -> None:
-        await rq.replace_hours(conn, FacilityKey.of(row), hours)
-        await rq.update_facility(conn, FacilityKey.of(row), {})
+        await rq.replace_hours(conn, row, hours)
+        await rq.update_facility(conn, row, {})
 
     return await _write(engine, who, public_id, if_match, "replace_hours", change)
 
@@ -327,8 +324,8 @@ async def history(
         if row is None:
             raise NotFound(f"no facility with id {public_id!r}")
         who.require_scope(placement(row))
-        vacancies = await rq.vacancy_history(conn, FacilityKey.of(row), limit)
-        prices = await rq.price_history(conn, FacilityKey.of(row), limit)
+        vacancies = await rq.vacancy_history(conn, row, limit)
+        prices = await rq.price_history(conn, row, limit)
     return {
         "id": public_id,
         "vacancy": [

@@ -30,7 +30,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.db import spatial
-from app.db.keys import FacilityKey
+from app.db.keys import is_facility, of_facility
 from app.db.models import Facility, FacilityHours, FacilityPrice, Region
 from app.domain.filters import FacilityFilter
 
@@ -93,8 +93,7 @@ def _filter_clauses(flt: FacilityFilter) -> list[ColumnElement[bool]]:
         at = bindparam("open_time", type_=Time)
         clauses.append(
             exists().where(
-                h.facility_id == F.id,
-                h.city_code == F.city_code,
+                of_facility(h),
                 h.weekday == bindparam("open_weekday", type_=Integer),
                 h.opens <= at,
                 h.closes > at,
@@ -271,9 +270,7 @@ async def facility_detail(
     p = FacilityPrice.__table__.c
     prices = (
         await conn.execute(
-            select(p.item, p.amount_fen, p.unit, p.puhui)
-            .where(FacilityKey.of(row).matches(p))
-            .order_by(p.id)
+            select(p.item, p.amount_fen, p.unit, p.puhui).where(is_facility(p, row)).order_by(p.id)
         )
     ).all()
     h = FacilityHours.__table__.c
@@ -283,7 +280,7 @@ async def facility_detail(
             func.extract("epoch", h.opens).label("opens_s"),
             func.extract("epoch", h.closes).label("closes_s"),  # 24:00 has no Python time
         )
-        .where(FacilityKey.of(row).matches(h))
+        .where(is_facility(h, row))
         .order_by(h.weekday, h.opens)
     )
     hours = (await conn.execute(hours_stmt)).all()

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.db.keys import of_facility
 from app.db.models import Facility, FacilityPrice, PolicyRuleset, StaffAccount
 
 V = PolicyRuleset.__table__.c
@@ -103,8 +104,7 @@ async def puhui_facilities_in_region(
     conn: AsyncConnection, region_code: str, level: str
 ) -> Sequence[Any]:
     """Live 普惠 facilities with at least one 普惠 listed price, in a region, by public id."""
-    listed = (P.facility_id == F.id) & (P.city_code == F.city_code)
-    has_price = select(P.id).where(listed, P.puhui.is_(True)).exists()
+    has_price = select(P.id).where(of_facility(P), P.puhui.is_(True)).exists()
     stmt = (
         select(*PRICING_COLUMNS, F.puhui_certified_on)
         .where(

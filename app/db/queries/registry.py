@@ -11,7 +11,7 @@ from sqlalchemy import Float, Text, Time, bindparam, cast, delete, func, insert,
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.db import spatial
-from app.db.keys import FacilityKey
+from app.db.keys import FacilityKey, is_facility
 from app.db.models import (
     AuditEvent,
     Facility,
@@ -78,13 +78,13 @@ async def update_facility(
         extra["location"] = _located(*location)
     if search_text is not None:
         extra["search_tokens"] = func.to_tsvector("simple", search_text)
-    where = facility.matches(F, "id")
+    where = is_facility(F, facility, "id")
     stmt = update(Facility).where(where).values(**values, **extra).returning(F.version)
     return int((await conn.execute(stmt)).scalar_one())
 
 
 async def prices_of(conn: AsyncConnection, facility: FacilityKey) -> list[dict[str, Any]]:
-    stmt = select(P.item, P.amount_fen, P.unit, P.puhui).where(facility.matches(P))
+    stmt = select(P.item, P.amount_fen, P.unit, P.puhui).where(is_facility(P, facility))
     return [dict(r._mapping) for r in (await conn.execute(stmt.order_by(P.id))).all()]
 
 
@@ -93,7 +93,7 @@ async def replace_prices(
 ) -> None:
     """The new price list replaces the old; the whole list is kept in price_history."""
     key = {"facility_id": facility.id, "city_code": facility.city_code}
-    await conn.execute(delete(FacilityPrice).where(facility.matches(P)))
+    await conn.execute(delete(FacilityPrice).where(is_facility(P, facility)))
     if prices:
         await conn.execute(insert(FacilityPrice), [{**p, **key} for p in prices])
     await conn.execute(insert(PriceHistory).values(**key, prices=list(prices), actor_id=actor_id))
@@ -105,7 +105,7 @@ async def hours_of(conn: AsyncConnection, facility: FacilityKey) -> list[dict[st
         H.weekday,
         func.extract("epoch", H.opens).label("opens_s"),
         func.extract("epoch", H.closes).label("closes_s"),
-    ).where(facility.matches(H))
+    ).where(is_facility(H, facility))
     rows = (await conn.execute(stmt.order_by(H.weekday, H.opens))).all()
     return [
         {"weekday": r.weekday, "opens_s": int(r.opens_s), "closes_s": int(r.closes_s)} for r in rows
@@ -116,7 +116,7 @@ async def replace_hours(
     conn: AsyncConnection, facility: FacilityKey, hours: Sequence[tuple[int, str, str]]
 ) -> None:
     """(weekday, 'HH:MM', 'HH:MM') rows replace the facility's weekly hours."""
-    await conn.execute(delete(FacilityHours).where(facility.matches(H)))
+    await conn.execute(delete(FacilityHours).where(is_facility(H, facility)))
     if hours:
         await conn.execute(
             insert(FacilityHours).values(
@@ -161,7 +161,7 @@ async def vacancy_history(
     v = VacancyReport.__table__.c
     stmt = (
         select(v.vacant_beds, v.vacant_childcare_places, v.reported_at, v.actor_id)
-        .where(facility.matches(v))
+        .where(is_facility(v, facility))
         .order_by(v.reported_at.desc(), v.id.desc())
         .limit(limit)
     )
@@ -172,7 +172,7 @@ async def price_history(conn: AsyncConnection, facility: FacilityKey, limit: int
     h = PriceHistory.__table__.c
     stmt = (
         select(h.prices, h.valid_from, h.actor_id)
-        .where(facility.matches(h))
+        .where(is_facility(h, facility))
         .order_by(h.valid_from.desc(), h.id.desc())
         .limit(limit)
     )

@@ -10,7 +10,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app.db.keys import FacilityKey
+from app.db.keys import FacilityKey, is_facility, of_facility
 from app.db.models import (
     Facility,
     FacilityReport,
@@ -72,8 +72,8 @@ async def delete_resident(conn: AsyncConnection, resident_id: int) -> None:
 
 async def facility_key(conn: AsyncConnection, public_id: str) -> FacilityKey | None:
     stmt = select(F.id, F.city_code).where(F.public_id == public_id, F.deleted_at.is_(None))
-    found = (await conn.execute(stmt)).first()
-    return None if found is None else FacilityKey.of(found)
+    found: FacilityKey | None = (await conn.execute(stmt)).first()
+    return found
 
 
 async def add_favourite(conn: AsyncConnection, resident_id: int, facility: FacilityKey) -> None:
@@ -84,20 +84,20 @@ async def add_favourite(conn: AsyncConnection, resident_id: int, facility: Facil
 
 
 async def remove_favourite(conn: AsyncConnection, resident_id: int, facility: FacilityKey) -> None:
-    await conn.execute(delete(Favourite).where(V.resident_id == resident_id, facility.matches(V)))
+    await conn.execute(
+        delete(Favourite).where(V.resident_id == resident_id, is_facility(V, facility))
+    )
 
 
 async def favourites(conn: AsyncConnection, resident_id: int) -> Sequence[Any]:
     stmt = (
         select(F.public_id, F.name, F.phone, F.address, F.status, V.created_at)
-        .join(Facility.__table__, (F.id == V.facility_id) & (F.city_code == V.city_code))
+        .join(Facility.__table__, of_facility(V))
         .where(V.resident_id == resident_id, F.deleted_at.is_(None))
         .order_by(V.created_at.desc(), F.public_id)
     )
     return (await conn.execute(stmt)).all()
 
-
-ON_FACILITY = (F.id == P.facility_id) & (F.city_code == P.city_code)
 
 REPORT_COLUMNS = (
     P.id,
@@ -119,7 +119,7 @@ async def insert_report(conn: AsyncConnection, values: dict[str, Any]) -> int:
 async def reports_of_resident(conn: AsyncConnection, resident_id: int) -> Sequence[Any]:
     stmt = (
         select(*REPORT_COLUMNS)
-        .join(Facility.__table__, ON_FACILITY)
+        .join(Facility.__table__, of_facility(P))
         .where(P.resident_id == resident_id)
         .order_by(P.id)
     )
@@ -146,7 +146,7 @@ async def report_queue(
     facilities for an operator), oldest first."""
     stmt = (
         select(*REPORT_COLUMNS)
-        .join(Facility.__table__, ON_FACILITY)
+        .join(Facility.__table__, of_facility(P))
         .where(P.city_code == city_code)
         .order_by(P.id)
     )
@@ -165,7 +165,7 @@ async def report_in_scope(
 ) -> Any | None:
     stmt = (
         select(*REPORT_COLUMNS)
-        .join(Facility.__table__, ON_FACILITY)
+        .join(Facility.__table__, of_facility(P))
         .where(P.id == report_id, P.city_code == city_code)
     )
     stmt = _in_scope(stmt, region_code, own)

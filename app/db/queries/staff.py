@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import delete, insert, literal, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.db.keys import of_facility
 from app.db.models import AuditEvent, Facility, StaffAccount, StaffFacility, StaffToken
 
 S = StaffAccount.__table__.c
@@ -50,8 +51,7 @@ async def staff_facilities(conn: AsyncConnection, staff_id: int) -> list[str]:
     """Public ids of the facilities an operator answers for."""
     f = Facility.__table__.c
     sf = StaffFacility.__table__.c
-    on = (sf.facility_id == f.id) & (sf.city_code == f.city_code)
-    stmt = select(f.public_id).join(StaffFacility.__table__, on)
+    stmt = select(f.public_id).join(StaffFacility.__table__, of_facility(sf))
     return [r[0] for r in (await conn.execute(stmt.where(sf.staff_id == staff_id))).all()]
 
 
